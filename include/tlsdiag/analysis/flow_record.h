@@ -1,0 +1,82 @@
+#pragma once
+// FlowRecord: everything known about one TCP connection that attempted TLS (or was expected to),
+// built by the correlator from TlsEvents and handed to the reports when the flow ends.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tlsdiag/analysis/verdict.h"
+#include "tlsdiag/reassembly/flow.h"
+#include "tlsdiag/tls/messages.h"
+
+namespace tlsdiag::analysis {
+
+using reassembly::Direction;
+
+struct AlertRecord {
+  Direction sender = Direction::ServerToClient;
+  std::uint8_t level = 0;
+  std::uint8_t description = 0;
+  bool encrypted = false;  // level/description unknown when true
+  Timestamp ts;
+  std::uint64_t packet_number = 0;
+};
+
+struct CertificateRecord {
+  std::vector<std::uint8_t> der;  // empty when the chain was past the cap
+  std::uint32_t size = 0;
+};
+
+struct TcpControl {
+  reassembly::TcpEventKind kind = reassembly::TcpEventKind::Syn;
+  Direction sender = Direction::ClientToServer;
+  Timestamp ts;
+  std::uint8_t ttl = 0;
+  std::uint8_t prior_ttl = 0;
+  std::uint64_t packet_number = 0;
+};
+
+struct EncryptedCounts {
+  std::uint32_t handshake_records = 0;  // encrypted records before the handshake ended
+  std::uint32_t application_records = 0;
+  std::uint64_t bytes = 0;
+  std::vector<std::uint16_t> first_sizes;  // sizes of the first few encrypted records
+};
+
+struct FlowRecord {
+  std::string source_file;
+  std::uint64_t first_packet = 0;
+  reassembly::FlowId id = 0;
+  net::Endpoint client;
+  net::Endpoint server;
+  Timestamp first_seen;
+  Timestamp last_seen;
+  bool syn_seen = false;
+  bool roles_from_client_hello = false;  // no SYN: client decided by who sent the ClientHello
+
+  std::optional<tls::ClientHello> client_hello;
+  std::optional<tls::ServerHello> hello_retry_request;
+  std::optional<tls::ClientHello> second_client_hello;  // after a HelloRetryRequest
+  std::optional<tls::ServerHello> server_hello;
+  std::vector<CertificateRecord> certificates;
+  std::uint32_t certificate_count = 0;
+  bool certificate_request = false;
+  bool client_certificate_empty = false;
+  std::optional<std::uint16_t> server_key_exchange_group;
+  std::vector<AlertRecord> alerts;
+  std::vector<TcpControl> tcp_events;
+  std::string history;
+  bool established = false;
+  bool resumed = false;
+
+  EncryptedCounts encrypted[2];
+  reassembly::FlowStats stats;
+  std::vector<std::uint8_t> non_tls_prefix[2];  // first bytes of a direction that was not TLS
+  std::vector<std::string> notes;  // malformed input, caps hit, gaps: findings with offsets
+  reassembly::CloseReason close_reason = reassembly::CloseReason::EndOfCapture;
+
+  Verdict verdict;
+};
+
+}  // namespace tlsdiag::analysis

@@ -1,0 +1,46 @@
+#pragma once
+// FlowSink: where finished flows go (the reports). Inputs are announced and closed around their
+// flows so one report can cover several files.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "tlsdiag/analysis/flow_record.h"
+#include "tlsdiag/capture/input_info.h"
+
+namespace tlsdiag::analysis {
+
+// Counters from the capture and decode stages for one input.
+struct InputStats {
+  std::uint64_t packets = 0;
+  std::uint64_t bytes = 0;             // captured bytes
+  std::uint64_t wire_bytes = 0;
+  std::uint64_t tcp_packets = 0;
+  std::uint64_t non_ip = 0;
+  std::uint64_t non_tcp = 0;
+  std::uint64_t truncated_packets = 0;  // caplen < len
+  std::uint64_t ip_fragments = 0;
+  std::uint64_t malformed = 0;
+  std::uint64_t unsupported_link = 0;
+  std::uint64_t flows_seen = 0;
+  std::uint64_t flows_evicted = 0;
+};
+
+
+struct InputResult {
+  capture::InputInfo info;
+  InputStats stats;
+  std::optional<std::string> error;  // "truncated record at byte 1234: ..."
+  std::optional<std::uint64_t> error_offset;
+};
+
+class FlowSink {
+ public:
+  virtual ~FlowSink() = default;
+  virtual void on_flow(const FlowRecord& flow) = 0;
+  virtual void on_input_done(const InputResult& result) = 0;
+  // After every input: write summaries, flush.
+  virtual void on_finish() = 0;
+};
+
+}  // namespace tlsdiag::analysis

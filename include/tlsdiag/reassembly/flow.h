@@ -1,0 +1,67 @@
+#pragma once
+// Flow identity and TCP-level facts shared by every stage after reassembly.
+#include <cstdint>
+
+#include "tlsdiag/net/endpoint.h"
+#include "tlsdiag/util/timestamp.h"
+
+namespace tlsdiag::reassembly {
+
+using FlowId = std::uint64_t;  // unique within one chain (one input), in order of first packet
+
+// Client = the SYN sender; without a SYN, a guess the TLS stage may correct (RolesSwapped).
+enum class Direction : std::uint8_t { ClientToServer = 0, ServerToClient = 1 };
+constexpr Direction opposite(Direction d) {
+  return d == Direction::ClientToServer ? Direction::ServerToClient : Direction::ClientToServer;
+}
+constexpr int index(Direction d) { return static_cast<int>(d); }
+
+struct FlowInfo {
+  FlowId id = 0;
+  net::Endpoint client;
+  net::Endpoint server;
+  bool syn_seen = false;  // false: connection picked up mid-stream, roles guessed
+  Timestamp first_seen;
+  std::uint64_t first_packet = 0;
+};
+
+enum class TcpEventKind : std::uint8_t { Syn, SynAck, Fin, Rst };
+
+// A control segment, with the sender's IP TTL and the TTL of that sender's previous packet
+// (0 when none), so a reset whose TTL differs from the peer's earlier packets stands out.
+struct TcpEvent {
+  TcpEventKind kind = TcpEventKind::Syn;
+  Direction dir = Direction::ClientToServer;
+  Timestamp ts;
+  std::uint8_t ttl = 0;
+  std::uint8_t prior_ttl = 0;
+  std::uint64_t packet_number = 0;
+};
+
+enum class CloseReason : std::uint8_t {
+  Fin,           // both sides sent FIN (or one FIN and the capture ended)
+  Rst,           // a reset ended it
+  EndOfCapture,  // still open when the input ended
+  Evicted,       // dropped from a full flow table
+  Timeout,       // idle past the flow timeout (live mode)
+};
+
+struct DirectionStats {
+  std::uint64_t packets = 0;
+  std::uint64_t payload_bytes = 0;     // in-sequence payload bytes delivered or counted
+  std::uint64_t retransmitted_bytes = 0;
+  std::uint64_t overlap_conflicts = 0;  // overlapping bytes that differed from the first copy
+  std::uint64_t out_of_order_segments = 0;
+  std::uint64_t gaps = 0;
+  std::uint64_t gap_bytes = 0;
+  std::uint64_t truncated_packets = 0;  // caplen < len: payload cut by the snaplen
+  std::uint8_t first_ttl = 0;
+  std::uint8_t last_ttl = 0;
+  bool buffer_cap_hit = false;
+};
+
+struct FlowStats {
+  DirectionStats dir[2];
+};
+
+}  // namespace tlsdiag::reassembly

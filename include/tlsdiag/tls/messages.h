@@ -1,0 +1,93 @@
+#pragma once
+// Parsed TLS handshake messages: only the facts the analysis and reports need, copied out of the
+// wire bytes (which are views valid only during parsing).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tlsdiag::tls {
+
+namespace version {
+inline constexpr std::uint16_t kSsl2 = 0x0002;
+inline constexpr std::uint16_t kSsl3 = 0x0300;
+inline constexpr std::uint16_t kTls10 = 0x0301;
+inline constexpr std::uint16_t kTls11 = 0x0302;
+inline constexpr std::uint16_t kTls12 = 0x0303;
+inline constexpr std::uint16_t kTls13 = 0x0304;
+}  // namespace version
+
+// Orders versions so that drafts of TLS 1.3 (0x7fxx) and 0xfb17-style experiments sort as 1.3.
+int version_rank(std::uint16_t v);
+
+struct ClientHello {
+  std::uint16_t record_version = 0;
+  std::uint16_t legacy_version = 0;
+  bool sslv2_format = false;             // SSLv2-compatible CLIENT-HELLO (RFC 5246 appendix E.2)
+  std::uint8_t session_id_length = 0;
+  std::vector<std::uint16_t> cipher_suites;
+  std::vector<std::uint8_t> compression_methods;
+  std::vector<std::uint16_t> extensions;  // types in wire order (GREASE included)
+  std::vector<std::uint16_t> supported_versions;  // as offered, GREASE included
+  std::string sni;
+  std::vector<std::string> alpn;
+  std::vector<std::uint16_t> groups;
+  std::vector<std::uint8_t> ec_point_formats;
+  std::vector<std::uint16_t> signature_algorithms;
+  std::vector<std::uint16_t> key_share_groups;
+  std::vector<std::uint8_t> psk_key_exchange_modes;
+  bool pre_shared_key = false;
+  bool early_data = false;
+  bool renegotiation_info = false;
+  bool extended_master_secret = false;
+  bool session_ticket = false;
+  bool encrypted_client_hello = false;
+  bool fallback_scsv = false;            // TLS_FALLBACK_SCSV (0x5600) among the suites
+  std::uint32_t message_length = 0;
+
+  // Versions offered, GREASE removed: supported_versions when present, else every version from
+  // SSL 3.0 up to legacy_version.
+  std::vector<std::uint16_t> offered_versions() const;
+  std::uint16_t highest_version() const;
+};
+
+struct ServerHello {
+  std::uint16_t record_version = 0;
+  std::uint16_t legacy_version = 0;
+  std::uint16_t selected_version = 0;    // supported_versions when present, else legacy_version
+  std::uint16_t cipher_suite = 0;
+  std::uint8_t compression_method = 0;
+  std::uint8_t session_id_length = 0;
+  bool hello_retry_request = false;      // RFC 8446 §4.1.3 special random
+  bool downgrade_sentinel = false;       // RFC 8446 §4.1.3 DOWNGRD marker in the random
+  std::vector<std::uint16_t> extensions;
+  std::optional<std::uint16_t> key_share_group;
+  std::string alpn;
+  bool pre_shared_key = false;
+  bool extended_master_secret = false;
+  bool renegotiation_info = false;
+};
+
+// Certificate message as seen in clear (TLS <= 1.2). DER bytes are kept (capped) for the
+// certificate stage.
+struct CertificateChain {
+  std::vector<std::vector<std::uint8_t>> der;
+  std::uint32_t count = 0;               // as announced, even past the cap
+  std::uint32_t message_length = 0;
+};
+
+struct CertificateRequest {
+  std::vector<std::uint16_t> signature_algorithms;
+};
+
+struct ServerKeyExchange {
+  std::optional<std::uint16_t> named_group;  // ECDHE: the curve; absent for DHE/RSA/PSK
+};
+
+struct Alert {
+  std::uint8_t level = 0;        // 1 warning, 2 fatal, 0 unknown (encrypted)
+  std::uint8_t description = 0;  // AlertDescription; meaningless when encrypted
+  bool encrypted = false;        // inside an encrypted record: level/description not visible
+};
+
+}  // namespace tlsdiag::tls

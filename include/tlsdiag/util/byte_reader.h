@@ -1,0 +1,50 @@
+#pragma once
+// ByteReader: a checked, non-owning cursor over wire bytes (in the spirit of BoringSSL's CBS).
+// Every read is bounds-checked; the first failure makes the reader sticky-failed so a run of
+// reads is checked once. Length-prefixed reads hand back a child reader bounded by that length.
+// offset() counts from the start of the outermost buffer, for error reports.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace tlsdiag {
+
+class ByteReader {
+ public:
+  ByteReader() = default;
+  explicit ByteReader(std::span<const std::uint8_t> bytes, std::size_t base_offset = 0)
+      : bytes_(bytes), base_(base_offset) {}
+
+  bool read_u8(std::uint8_t& out);
+  bool read_u16(std::uint16_t& out);
+  bool read_u24(std::uint32_t& out);
+  bool read_u32(std::uint32_t& out);
+  bool read_bytes(std::size_t n, std::span<const std::uint8_t>& out);
+  bool read_prefixed_u8(ByteReader& body);
+  bool read_prefixed_u16(ByteReader& body);
+  bool read_prefixed_u24(ByteReader& body);
+  bool skip(std::size_t n);
+  // Child reader over the next n bytes, consuming them.
+  bool sub(std::size_t n, ByteReader& body);
+
+  // Look without consuming; false (not sticky) when too few bytes remain.
+  bool peek_u8(std::uint8_t& out, std::size_t at = 0) const;
+  bool peek_u16(std::uint16_t& out, std::size_t at = 0) const;
+
+  std::size_t remaining() const { return failed_ ? 0 : bytes_.size() - pos_; }
+  std::size_t offset() const { return base_ + pos_; }
+  bool failed() const { return failed_; }
+  bool done() const { return !failed_ && pos_ == bytes_.size(); }
+  std::span<const std::uint8_t> rest() const {
+    return failed_ ? std::span<const std::uint8_t>{} : bytes_.subspan(pos_);
+  }
+
+ private:
+  bool need(std::size_t n);
+  std::span<const std::uint8_t> bytes_;
+  std::size_t pos_ = 0;
+  std::size_t base_ = 0;
+  bool failed_ = false;
+};
+
+}  // namespace tlsdiag
