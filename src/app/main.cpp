@@ -1,2 +1,37 @@
-// Placeholder until the pipeline lands.
-int main() { return 0; }
+// tlsdiag: explains why TLS handshakes in packet captures failed.
+// Subcommands: analyze (files and directories). Boost.Program_options lives only in src/app/.
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <string_view>
+
+#include "analyze_command.h"
+
+namespace {
+constexpr std::string_view kUsage =
+    "usage: tlsdiag <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  analyze   read capture files (pcap, pcapng) and explain every TLS handshake\n"
+    "\n"
+    "Run 'tlsdiag <command> --help' for the options of a command.\n";
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  const std::string_view command = argv[1];
+  if (command == "analyze") return tlsdiag::app::analyze_command(argc - 1, argv + 1);
+  if (command == "--version" || command == "version") {
+    std::cout << "tlsdiag 0.1.0\n";
+    return 0;
+  }
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  std::cerr << "tlsdiag: unknown command '" << command << "'\n" << kUsage;
+  return 2;
+}

@@ -37,9 +37,24 @@ struct TcpControl {
   std::uint64_t packet_number = 0;
 };
 
+// One step of the handshake in capture order, kept for the verdict rules and the evidence.
+enum class StepKind : std::uint8_t { ClientHello, ServerHello, HelloRetryRequest, Certificate,
+                                     PlainHandshake, ChangeCipherSpec, Alert, EncryptedRecord,
+                                     NonTls, Fin, Rst, Gap, Malformed };
+struct Step {
+  StepKind kind = StepKind::ClientHello;
+  Direction sender = Direction::ClientToServer;
+  std::uint8_t content_type = 0;  // EncryptedRecord: outer content type
+  std::uint32_t length = 0;       // EncryptedRecord: record payload length; Gap: missing bytes
+  Timestamp ts;
+  std::uint64_t packet_number = 0;
+};
+inline constexpr std::size_t kMaxSteps = 64;
+
 struct EncryptedCounts {
-  std::uint32_t handshake_records = 0;  // encrypted records before the handshake ended
-  std::uint32_t application_records = 0;
+  std::uint32_t handshake_records = 0;  // content type 22 after ChangeCipherSpec (Finished)
+  std::uint32_t application_records = 0;  // content type 23 (all TLS 1.3 protected records)
+  std::uint32_t alert_records = 0;      // content type 21, protected
   std::uint64_t bytes = 0;
   std::vector<std::uint16_t> first_sizes;  // sizes of the first few encrypted records
 };
@@ -66,6 +81,7 @@ struct FlowRecord {
   std::optional<std::uint16_t> server_key_exchange_group;
   std::vector<AlertRecord> alerts;
   std::vector<TcpControl> tcp_events;
+  std::vector<Step> steps;  // first kMaxSteps steps, in order
   std::string history;
   bool established = false;
   bool resumed = false;

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "tlsdiag/util/result.h"
+
 namespace tlsdiag::tls {
 
 namespace version {
@@ -44,6 +46,9 @@ struct ClientHello {
   bool encrypted_client_hello = false;
   bool fallback_scsv = false;            // TLS_FALLBACK_SCSV (0x5600) among the suites
   std::uint32_t message_length = 0;
+  // Set when the extension block is malformed (duplicate, bad body, truncated): the hello keeps
+  // what parsed before it; a conforming server answers decode_error or illegal_parameter.
+  std::optional<ParseError> extensions_error;
 
   // Versions offered, GREASE removed: supported_versions when present, else every version from
   // SSL 3.0 up to legacy_version.
@@ -66,6 +71,7 @@ struct ServerHello {
   bool pre_shared_key = false;
   bool extended_master_secret = false;
   bool renegotiation_info = false;
+  std::optional<ParseError> extensions_error;
 };
 
 // Certificate message as seen in clear (TLS <= 1.2). DER bytes are kept (capped) for the

@@ -1,0 +1,61 @@
+#pragma once
+// Correlator: the analysis stage. Input: TlsEvents and the flow lifecycle. Output: one FlowRecord
+// per flow that carried payload, with its verdict, when the flow closes (FlowSink::on_flow).
+// Flows without any payload (a lone SYN, a scan) are counted, not reported.
+// Ordered mode (files): flows are released in order of their first packet, each as soon as it
+// and every earlier flow have closed. Unordered mode (live): each flow is released when it closes.
+#include <map>
+#include <memory>
+#include <string>
+
+#include "tlsdiag/analysis/flow_sink.h"
+#include "tlsdiag/tls/tls_event_sink.h"
+
+namespace tlsdiag::analysis {
+
+struct CorrelatorStats {
+  std::uint64_t flows_opened = 0;
+  std::uint64_t flows_reported = 0;
+  std::uint64_t flows_without_payload = 0;  // never carried a byte: not a TLS attempt
+  std::uint64_t flows_not_tls = 0;          // both sides spoke something else on a non-TLS port
+};
+
+class Correlator : public tls::TlsEventSink {
+ public:
+  Correlator(FlowSink& next, std::string source_file, bool ordered = true);
+  ~Correlator() override;
+
+  void on_open(const reassembly::FlowInfo& flow) override;
+  void on_tcp(reassembly::FlowId flow, const reassembly::TcpEvent& event) override;
+  void on_gap(reassembly::FlowId flow, Direction dir, std::uint64_t missing, Timestamp ts) override;
+  void on_tls(const tls::TlsEvent& event) override;
+  void on_close(reassembly::FlowId flow, reassembly::CloseReason why, Timestamp ts,
+                const reassembly::FlowStats& stats) override;
+  void on_end(Timestamp last) override;
+
+  const CorrelatorStats& stats() const { return stats_; }
+
+ private:
+  struct Apply;
+  struct Entry {
+    std::unique_ptr<FlowRecord> flow;
+    bool closed = false;
+    bool report = false;
+  };
+  FlowRecord* find(reassembly::FlowId id);
+  void add_step(FlowRecord& flow, Step step);
+  void release_closed();
+
+  FlowSink& next_;
+  std::string source_file_;
+  bool ordered_;
+  std::map<reassembly::FlowId, Entry> flows_;
+  CorrelatorStats stats_;
+};
+
+// Fills established, resumed and the verdict of a finished flow (exposed for tests).
+void finalize(FlowRecord& flow);
+// Whether a finished flow is reported: it attempted TLS, or met a TLS peer.
+bool attempted_tls(const FlowRecord& flow);
+
+}  // namespace tlsdiag::analysis

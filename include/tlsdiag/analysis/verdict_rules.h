@@ -1,0 +1,35 @@
+#pragma once
+// Verdict rules: an ordered table {name, matches, apply}; the first rule that matches a finished
+// flow decides its verdict. Each rule names the evidence it used.
+#include <span>
+#include <string_view>
+
+#include "tlsdiag/analysis/flow_facts.h"
+
+namespace tlsdiag::analysis {
+
+struct VerdictRule {
+  std::string_view name;
+  bool (*matches)(const FlowFacts& facts);
+  void (*apply)(const FlowFacts& facts, Verdict& out);
+};
+
+std::span<const VerdictRule> verdict_rules();
+Verdict decide(const FlowFacts& facts);
+
+// TLS 1.3 inference over protected records (no keys): who aborted after whose flight.
+struct Tls13Outcome {
+  bool client_finished_flight = false;  // the client sent protected records after the server's
+  bool client_aborted = false;          // ... exactly one, alert-sized: an alert, not Finished
+  bool server_aborted = false;          // server answered the client's flight with one alert-sized record, then closed
+  std::uint32_t client_flight_records = 0;
+  std::uint32_t first_client_record = 0;  // payload length
+  bool data_after_handshake = false;
+};
+Tls13Outcome tls13_outcome(const FlowRecord& flow);
+
+// An alert-sized protected record: 2 alert bytes + content type + padding + 16-byte AEAD tag.
+// A Finished is at least 4 + 32 + 1 + 16 = 53 bytes, so these never collide.
+inline constexpr std::uint32_t kMaxAlertRecord = 35;
+
+}  // namespace tlsdiag::analysis

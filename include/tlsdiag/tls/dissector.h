@@ -1,0 +1,56 @@
+#pragma once
+// Dissector: the TLS stage. Input: reassembled bytes per direction (StreamSink). Output: what was
+// on the wire, as TlsEvents, plus the flow lifecycle passed through (TlsEventSink).
+// Per direction it detects TLS (or SSLv2 CLIENT-HELLO, or not-TLS), cuts records (in place when a
+// record sits inside one delivered chunk), assembles handshake messages and parses the ones the
+// analysis needs. It resynchronises at the next plausible record header after a gap or garbage,
+// and stops asking for bytes once a direction is past its handshake (kEncryptedRecordsKept).
+// Limits: a partial record is at most 5 + 2^14 + 2048 bytes; handshake messages per
+// HandshakeAssembler; non-TLS bytes are scanned for a STARTTLS upgrade up to kStartTlsScanBytes.
+#include <memory>
+#include <unordered_map>
+
+#include "tlsdiag/reassembly/stream_sink.h"
+#include "tlsdiag/tls/tls_event_sink.h"
+
+namespace tlsdiag::tls {
+
+inline constexpr std::uint32_t kEncryptedRecordsKept = 16;
+inline constexpr std::uint64_t kStartTlsScanBytes = 64 * 1024;
+inline constexpr std::size_t kNonTlsPrefixBytes = 64;
+
+struct DissectorStats {
+  std::uint64_t records = 0;
+  std::uint64_t handshake_messages = 0;
+  std::uint64_t malformed = 0;
+  std::uint64_t resyncs = 0;
+};
+
+class Dissector : public reassembly::StreamSink {
+ public:
+  explicit Dissector(TlsEventSink& next);
+  ~Dissector() override;
+
+  void on_open(const reassembly::FlowInfo& flow) override;
+  void on_tcp(FlowId flow, const reassembly::TcpEvent& event) override;
+  bool on_data(FlowId flow, Direction dir, std::span<const std::uint8_t> bytes, Timestamp ts,
+               std::uint64_t packet_number) override;
+  void on_gap(FlowId flow, Direction dir, std::uint64_t missing_bytes, Timestamp ts) override;
+  void on_close(FlowId flow, reassembly::CloseReason why, Timestamp ts,
+                const reassembly::FlowStats& stats) override;
+  void on_end(Timestamp last) override;
+
+  const DissectorStats& stats() const { return stats_; }
+
+ private:
+  struct FlowState;
+  struct DirectionState;
+  struct Context;
+  FlowState* find(FlowId id);
+
+  TlsEventSink& next_;
+  std::unordered_map<FlowId, std::unique_ptr<FlowState>> flows_;
+  DissectorStats stats_;
+};
+
+}  // namespace tlsdiag::tls

@@ -1,0 +1,206 @@
+#include "tlsdiag/analysis/correlator.h"
+
+#include <algorithm>
+
+#include "tlsdiag/analysis/history.h"
+#include "tlsdiag/tls/registry.h"
+#include "tlsdiag/util/errc.h"
+
+namespace tlsdiag::analysis {
+
+namespace {
+const char* direction_name(Direction d) {
+  return d == Direction::ClientToServer ? "client" : "server";
+}
+
+void swap_roles(FlowRecord& f) {
+  std::swap(f.client, f.server);
+  std::swap(f.encrypted[0], f.encrypted[1]);
+  std::swap(f.non_tls_prefix[0], f.non_tls_prefix[1]);
+  for (Step& s : f.steps) s.sender = reassembly::opposite(s.sender);
+  for (TcpControl& t : f.tcp_events) t.sender = reassembly::opposite(t.sender);
+  for (AlertRecord& a : f.alerts) a.sender = reassembly::opposite(a.sender);
+  for (char& c : f.history) c = static_cast<char>(c >= 'a' ? c - 'a' + 'A' : c - 'A' + 'a');
+  f.roles_from_client_hello = true;
+}
+}  // namespace
+
+// Applies one TlsEvent body to the flow record (std::visit target).
+struct Correlator::Apply {
+  Correlator& self;
+  FlowRecord& flow;
+  const tls::TlsEvent& event;
+
+  void step(StepKind kind, std::uint8_t type = 0, std::uint32_t length = 0) {
+    self.add_step(flow, Step{kind, event.dir, type, length, event.ts, event.packet_number});
+  }
+  void letter(char upper) { flow.history.push_back(history_letter(upper, event.dir)); }
+
+  void operator()(const tls::ClientHello& hello) {
+    letter(kLetterClientHello);
+    step(StepKind::ClientHello);
+    if (!flow.client_hello) flow.client_hello = hello;
+    else if (flow.hello_retry_request && !flow.second_client_hello) flow.second_client_hello = hello;
+  }
+  void operator()(const tls::ServerHello& hello) {
+    if (hello.hello_retry_request) {
+      letter(kLetterHelloRetry);
+      step(StepKind::HelloRetryRequest);
+      if (!flow.hello_retry_request) flow.hello_retry_request = hello;
+      return;
+    }
+    letter(kLetterServerHello);
+    step(StepKind::ServerHello);
+    if (!flow.server_hello) flow.server_hello = hello;
+  }
+  void operator()(const tls::CertificateChain& chain) {
+    letter(kLetterCertificate);
+    step(StepKind::Certificate);
+    if (event.dir == Direction::ClientToServer) {
+      flow.client_certificate_empty = chain.count == 0;
+      return;
+    }
+    flow.certificate_count = chain.count;
+    for (const auto& der : chain.der)
+      flow.certificates.push_back(CertificateRecord{der, static_cast<std::uint32_t>(der.size())});
+  }
+  void operator()(const tls::CertificateRequest&) {
+    letter(kLetterCertificateRequest);
+    step(StepKind::PlainHandshake, 13);
+    flow.certificate_request = true;
+  }
+  void operator()(const tls::ServerKeyExchange& ske) {
+    letter(kLetterServerKeyExchange);
+    step(StepKind::PlainHandshake, 12);
+    if (ske.named_group) flow.server_key_exchange_group = ske.named_group;
+  }
+  void operator()(const tls::HandshakeSeen& seen) {
+    flow.history.push_back(history_letter(handshake_letter(seen.type), event.dir));
+    step(StepKind::PlainHandshake, seen.type, seen.length);
+  }
+  void operator()(const tls::ChangeCipherSpec&) {
+    letter(kLetterChangeCipherSpec);
+    step(StepKind::ChangeCipherSpec);
+  }
+  void operator()(const tls::Alert& alert) {
+    if (!alert.encrypted) letter(kLetterAlert);
+    step(StepKind::Alert);
+    flow.alerts.push_back(AlertRecord{event.dir, alert.level, alert.description, alert.encrypted,
+                                      event.ts, event.packet_number});
+    if (alert.encrypted) count_encrypted(tls::EncryptedRecord{21, 0});
+  }
+  void operator()(const tls::EncryptedRecord& record) {
+    step(StepKind::EncryptedRecord, record.content_type, record.length);
+    count_encrypted(record);
+  }
+  void count_encrypted(const tls::EncryptedRecord& record) {
+    EncryptedCounts& c = flow.encrypted[reassembly::index(event.dir)];
+    if (record.content_type == 23) ++c.application_records;
+    else if (record.content_type == 21) ++c.alert_records;
+    else ++c.handshake_records;
+    c.bytes += record.length;
+    if (c.first_sizes.size() < 8) c.first_sizes.push_back(record.length);
+  }
+  void operator()(const tls::NonTls& non_tls) {
+    step(StepKind::NonTls);
+    auto& prefix = flow.non_tls_prefix[reassembly::index(event.dir)];
+    if (prefix.empty()) prefix = non_tls.prefix;
+  }
+  void operator()(const tls::Malformed& m) {
+    step(StepKind::Malformed);
+    flow.notes.push_back(std::string(direction_name(event.dir)) + " " + m.what + ": " +
+                         std::string(errc_message(m.code)) + " at stream byte " + std::to_string(m.stream_offset));
+  }
+  void operator()(const tls::RolesSwapped&) { swap_roles(flow); }
+};
+
+Correlator::Correlator(FlowSink& next, std::string source_file, bool ordered)
+    : next_(next), source_file_(std::move(source_file)), ordered_(ordered) {}
+Correlator::~Correlator() = default;
+
+FlowRecord* Correlator::find(reassembly::FlowId id) {
+  auto it = flows_.find(id);
+  return it == flows_.end() || it->second.closed ? nullptr : it->second.flow.get();
+}
+
+void Correlator::add_step(FlowRecord& flow, Step step) {
+  flow.last_seen = std::max(flow.last_seen, step.ts);
+  if (flow.steps.size() < kMaxSteps) flow.steps.push_back(step);
+}
+
+void Correlator::on_open(const reassembly::FlowInfo& info) {
+  auto flow = std::make_unique<FlowRecord>();
+  flow->source_file = source_file_;
+  flow->id = info.id;
+  flow->first_packet = info.first_packet;
+  flow->client = info.client;
+  flow->server = info.server;
+  flow->first_seen = flow->last_seen = info.first_seen;
+  flow->syn_seen = info.syn_seen;
+  flows_[info.id] = Entry{std::move(flow)};
+  ++stats_.flows_opened;
+}
+
+void Correlator::on_tcp(reassembly::FlowId id, const reassembly::TcpEvent& e) {
+  FlowRecord* flow = find(id);
+  if (flow == nullptr) return;
+  flow->tcp_events.push_back(TcpControl{e.kind, e.dir, e.ts, e.ttl, e.prior_ttl, e.packet_number});
+  if (e.kind == reassembly::TcpEventKind::Fin) add_step(*flow, Step{StepKind::Fin, e.dir, 0, 0, e.ts, e.packet_number});
+  else if (e.kind == reassembly::TcpEventKind::Rst) add_step(*flow, Step{StepKind::Rst, e.dir, 0, 0, e.ts, e.packet_number});
+  else flow->last_seen = std::max(flow->last_seen, e.ts);
+}
+
+void Correlator::on_gap(reassembly::FlowId id, Direction dir, std::uint64_t missing, Timestamp ts) {
+  FlowRecord* flow = find(id);
+  if (flow == nullptr) return;
+  add_step(*flow, Step{StepKind::Gap, dir, 0, static_cast<std::uint32_t>(std::min<std::uint64_t>(missing, UINT32_MAX)), ts, 0});
+  flow->notes.push_back(std::to_string(missing) + " bytes missing from the " + direction_name(dir) +
+                        " stream (not captured)");
+}
+
+void Correlator::on_tls(const tls::TlsEvent& event) {
+  FlowRecord* flow = find(event.flow);
+  if (flow == nullptr) return;
+  std::visit(Apply{*this, *flow, event}, event.body);
+}
+
+void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Timestamp ts,
+                          const reassembly::FlowStats& stats) {
+  auto it = flows_.find(id);
+  if (it == flows_.end() || it->second.closed) return;
+  Entry& entry = it->second;
+  FlowRecord& flow = *entry.flow;
+  flow.stats = stats;
+  flow.close_reason = why;
+  if (why != reassembly::CloseReason::EndOfCapture) flow.last_seen = std::max(flow.last_seen, ts);
+  for (int d = 0; d < 2; ++d)
+    if (stats.dir[d].buffer_cap_hit) flow.notes.push_back(std::string(direction_name(Direction(d))) + " reassembly buffer cap hit");
+  entry.closed = true;
+  entry.report = attempted_tls(flow);
+  if (entry.report) {
+    finalize(flow);
+    ++stats_.flows_reported;
+  } else {
+    const bool any_payload = stats.dir[0].payload_bytes + stats.dir[1].payload_bytes > 0;
+    ++(any_payload ? stats_.flows_not_tls : stats_.flows_without_payload);
+  }
+  if (!ordered_) {
+    if (entry.report) next_.on_flow(flow);
+    flows_.erase(it);
+    return;
+  }
+  release_closed();
+}
+
+// Releases closed flows from the front, so reports see flows in order of their first packet.
+void Correlator::release_closed() {
+  while (!flows_.empty() && flows_.begin()->second.closed) {
+    Entry& entry = flows_.begin()->second;
+    if (entry.report) next_.on_flow(*entry.flow);
+    flows_.erase(flows_.begin());
+  }
+}
+
+void Correlator::on_end(Timestamp) { release_closed(); }
+
+}  // namespace tlsdiag::analysis

@@ -1,0 +1,54 @@
+#include <algorithm>
+
+#include "tlsdiag/analysis/correlator.h"
+#include "tlsdiag/analysis/verdict_rules.h"
+
+namespace tlsdiag::analysis {
+
+namespace {
+bool has_step(const FlowRecord& f, StepKind kind, Direction sender) {
+  return std::ranges::any_of(f.steps, [&](const Step& s) { return s.kind == kind && s.sender == sender; });
+}
+
+// TLS <= 1.2: both sides sent ChangeCipherSpec followed by their (encrypted) Finished.
+bool established_tls12(const FlowRecord& f) {
+  for (Direction d : {Direction::ClientToServer, Direction::ServerToClient}) {
+    if (!has_step(f, StepKind::ChangeCipherSpec, d)) return false;
+    const EncryptedCounts& c = f.encrypted[reassembly::index(d)];
+    if (c.handshake_records + c.application_records == 0) return false;
+  }
+  return true;
+}
+
+bool has_fatal_plain_alert(const FlowRecord& f) {
+  return std::ranges::any_of(f.alerts, [](const AlertRecord& a) { return !a.encrypted && a.level == 2; });
+}
+}  // namespace
+
+bool attempted_tls(const FlowRecord& f) {
+  if (f.client_hello || f.server_hello || !f.alerts.empty()) return true;
+  if (f.encrypted[0].bytes + f.encrypted[1].bytes > 0) return true;
+  if (std::ranges::any_of(f.steps, [](const Step& s) {
+        return s.kind == StepKind::Malformed || s.kind == StepKind::ChangeCipherSpec || s.kind == StepKind::PlainHandshake;
+      }))
+    return true;
+  // Plaintext sent to a port where TLS is expected is a failed TLS connection too.
+  return !f.non_tls_prefix[0].empty() && is_tls_port(f.server.port);
+}
+
+void finalize(FlowRecord& f) {
+  const bool tls13 = f.server_hello && tls::version_rank(f.server_hello->selected_version) == tls::version::kTls13;
+  if (tls13) {
+    const Tls13Outcome o = tls13_outcome(f);
+    f.established = o.client_finished_flight && !o.client_aborted && !o.server_aborted && o.data_after_handshake;
+    f.resumed = f.server_hello->pre_shared_key;
+  } else if (f.server_hello) {
+    f.established = established_tls12(f) && !has_fatal_plain_alert(f);
+    // RFC 5246 §7.3 abbreviated handshake: the server goes straight to ChangeCipherSpec.
+    f.resumed = f.certificate_count == 0 && f.history.find('x') == std::string::npos &&
+                f.history.find('k') == std::string::npos && has_step(f, StepKind::ChangeCipherSpec, Direction::ServerToClient);
+  }
+  f.verdict = decide(FlowFacts(f));
+}
+
+}  // namespace tlsdiag::analysis

@@ -1,0 +1,17 @@
+#pragma once
+// Builds the offline chain for one capture file, from the end (the shared report) back to the
+// source, runs it, and returns the input's counters and error.
+#include <string>
+
+#include "tlsdiag/analysis/flow_sink.h"
+
+namespace tlsdiag::app {
+
+struct PipelineOptions {
+  std::string bpf_filter;
+  std::size_t max_flows = 1'000'000;
+};
+
+analysis::InputResult analyze_file(const std::string& path, const PipelineOptions& options, analysis::FlowSink& report);
+
+}  // namespace tlsdiag::app

@@ -1,0 +1,208 @@
+#include <algorithm>
+#include <array>
+
+#include "tlsdiag/tls/hello_parsers.h"
+#include "tlsdiag/tls/registry.h"
+
+namespace tlsdiag::tls {
+namespace {
+
+constexpr std::uint16_t kFallbackScsv = 0x5600;
+
+bool read_u16_list(ByteReader list, std::vector<std::uint16_t>& out) {
+  while (list.remaining() >= 2) {
+    std::uint16_t v = 0;
+    list.read_u16(v);
+    out.push_back(v);
+  }
+  return list.done();
+}
+
+bool read_u8_list(ByteReader list, std::vector<std::uint8_t>& out) {
+  while (list.remaining() > 0) {
+    std::uint8_t v = 0;
+    list.read_u8(v);
+    out.push_back(v);
+  }
+  return list.done();
+}
+
+// RFC 6066 §3: a list of (type, name); type 0 is host_name.
+bool parse_server_name(ByteReader ext, ClientHello& hello) {
+  ByteReader list;
+  if (!ext.read_prefixed_u16(list)) return false;
+  while (list.remaining() > 0) {
+    std::uint8_t type = 0;
+    ByteReader name;
+    if (!list.read_u8(type) || !list.read_prefixed_u16(name)) return false;
+    if (type == 0 && hello.sni.empty()) {
+      const auto bytes = name.rest();
+      hello.sni.assign(bytes.begin(), bytes.end());
+    }
+  }
+  return ext.done();
+}
+
+bool parse_supported_groups(ByteReader ext, ClientHello& hello) {
+  ByteReader list;
+  return ext.read_prefixed_u16(list) && read_u16_list(list, hello.groups) && ext.done();
+}
+
+bool parse_ec_point_formats(ByteReader ext, ClientHello& hello) {
+  ByteReader list;
+  return ext.read_prefixed_u8(list) && read_u8_list(list, hello.ec_point_formats) && ext.done();
+}
+
+bool parse_signature_algorithms(ByteReader ext, ClientHello& hello) {
+  ByteReader list;
+  return ext.read_prefixed_u16(list) && read_u16_list(list, hello.signature_algorithms) && ext.done();
+}
+
+// RFC 7301 §3.1: ProtocolNameList of non-empty u8-prefixed strings.
+bool parse_alpn(ByteReader ext, ClientHello& hello) {
+  ByteReader list;
+  if (!ext.read_prefixed_u16(list)) return false;
+  while (list.remaining() > 0) {
+    ByteReader name;
+    if (!list.read_prefixed_u8(name)) return false;
+    const auto bytes = name.rest();
+    hello.alpn.emplace_back(bytes.begin(), bytes.end());
+  }
+  return ext.done();
+}
+
+bool parse_supported_versions(ByteReader ext, ClientHello& hello) {
+  ByteReader list;
+  return ext.read_prefixed_u8(list) && read_u16_list(list, hello.supported_versions) && ext.done();
+}
+
+bool parse_psk_modes(ByteReader ext, ClientHello& hello) {
+  ByteReader list;
+  return ext.read_prefixed_u8(list) && read_u8_list(list, hello.psk_key_exchange_modes) && ext.done();
+}
+
+// RFC 8446 §4.2.8: client_shares is a list of (group, key_exchange).
+bool parse_key_share(ByteReader ext, ClientHello& hello) {
+  ByteReader list;
+  if (!ext.read_prefixed_u16(list)) return false;
+  while (list.remaining() > 0) {
+    std::uint16_t group = 0;
+    ByteReader key;
+    if (!list.read_u16(group) || !list.read_prefixed_u16(key)) return false;
+    hello.key_share_groups.push_back(group);
+  }
+  return ext.done();
+}
+
+bool flag_pre_shared_key(ByteReader, ClientHello& h) { return h.pre_shared_key = true; }
+bool flag_early_data(ByteReader, ClientHello& h) { return h.early_data = true; }
+bool flag_renegotiation_info(ByteReader, ClientHello& h) { return h.renegotiation_info = true; }
+bool flag_extended_master_secret(ByteReader, ClientHello& h) { return h.extended_master_secret = true; }
+bool flag_session_ticket(ByteReader, ClientHello& h) { return h.session_ticket = true; }
+bool flag_ech(ByteReader, ClientHello& h) { return h.encrypted_client_hello = true; }
+
+struct ExtensionParser {
+  std::uint16_t type;
+  bool (*parse)(ByteReader body, ClientHello& hello);
+};
+
+// Sorted by type for binary search.
+constexpr std::array kExtensionParsers = {
+    ExtensionParser{0, parse_server_name},
+    ExtensionParser{10, parse_supported_groups},
+    ExtensionParser{11, parse_ec_point_formats},
+    ExtensionParser{13, parse_signature_algorithms},
+    ExtensionParser{16, parse_alpn},
+    ExtensionParser{23, flag_extended_master_secret},
+    ExtensionParser{35, flag_session_ticket},
+    ExtensionParser{41, flag_pre_shared_key},
+    ExtensionParser{42, flag_early_data},
+    ExtensionParser{43, parse_supported_versions},
+    ExtensionParser{45, parse_psk_modes},
+    ExtensionParser{51, parse_key_share},
+    ExtensionParser{0xfe0d, flag_ech},
+    ExtensionParser{0xff01, flag_renegotiation_info},
+};
+static_assert(std::ranges::is_sorted(kExtensionParsers, {}, &ExtensionParser::type));
+
+Result<bool> parse_extensions(ByteReader list, ClientHello& hello) {
+  while (list.remaining() > 0) {
+    std::uint16_t type = 0;
+    ByteReader body;
+    if (!list.read_u16(type) || !list.read_prefixed_u16(body))
+      return ParseError{Errc::Truncated, list.offset()};
+    if (hello.extensions.size() >= kMaxExtensions) return ParseError{Errc::BadExtension, body.offset()};
+    if (std::ranges::find(hello.extensions, type) != hello.extensions.end())
+      return ParseError{Errc::DuplicateExtension, body.offset()};
+    hello.extensions.push_back(type);
+    const auto it = std::ranges::lower_bound(kExtensionParsers, type, {}, &ExtensionParser::type);
+    if (it != kExtensionParsers.end() && it->type == type && !it->parse(body, hello))
+      return ParseError{Errc::BadExtension, body.offset()};
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<ClientHello> parse_client_hello(ByteReader body) {
+  ClientHello hello;
+  hello.message_length = static_cast<std::uint32_t>(body.remaining());
+  std::span<const std::uint8_t> random;
+  ByteReader session_id, suites, compression;
+  body.read_u16(hello.legacy_version);
+  body.read_bytes(32, random);
+  body.read_prefixed_u8(session_id);
+  body.read_prefixed_u16(suites);
+  body.read_prefixed_u8(compression);
+  if (body.failed()) return ParseError{Errc::Truncated, body.offset()};
+  if (session_id.remaining() > 32) return ParseError{Errc::BadLength, session_id.offset()};
+  hello.session_id_length = static_cast<std::uint8_t>(session_id.remaining());
+  if (suites.remaining() == 0 || suites.remaining() % 2 != 0)
+    return ParseError{Errc::BadCipherSuiteList, suites.offset()};
+  read_u16_list(suites, hello.cipher_suites);
+  if (compression.remaining() == 0) return ParseError{Errc::BadCompressionList, compression.offset()};
+  read_u8_list(compression, hello.compression_methods);
+  hello.fallback_scsv = std::ranges::find(hello.cipher_suites, kFallbackScsv) != hello.cipher_suites.end();
+  // RFC 5246 §7.4.1.2: extensions exist only if bytes follow compression_methods.
+  if (body.remaining() == 0) return hello;
+  ByteReader extensions;
+  if (!body.read_prefixed_u16(extensions)) return ParseError{Errc::Truncated, body.offset()};
+  if (auto r = parse_extensions(extensions, hello); !r) hello.extensions_error = r.error();
+  else if (!body.done()) hello.extensions_error = ParseError{Errc::TrailingBytes, body.offset()};
+  return hello;
+}
+
+// RFC 5246 §E.2: msg_type(1) version(2) cipher_spec_length(2) session_id_length(2)
+// challenge_length(2) cipher_specs(3 each) session_id challenge.
+Result<ClientHello> parse_sslv2_client_hello(ByteReader message) {
+  ClientHello hello;
+  hello.sslv2_format = true;
+  hello.record_version = version::kSsl2;
+  hello.message_length = static_cast<std::uint32_t>(message.remaining());
+  std::uint8_t msg_type = 0;
+  std::uint16_t spec_len = 0, session_len = 0, challenge_len = 0;
+  message.read_u8(msg_type);
+  message.read_u16(hello.legacy_version);
+  message.read_u16(spec_len);
+  message.read_u16(session_len);
+  message.read_u16(challenge_len);
+  ByteReader specs, session_id;
+  message.sub(spec_len, specs);
+  message.sub(session_len, session_id);
+  if (message.failed() || msg_type != 1) return ParseError{Errc::Truncated, message.offset()};
+  if (spec_len == 0 || spec_len % 3 != 0) return ParseError{Errc::BadCipherSuiteList, specs.offset()};
+  hello.session_id_length = static_cast<std::uint8_t>(std::min<std::uint16_t>(session_len, 255));
+  while (specs.remaining() >= 3) {
+    std::uint8_t kind = 0;
+    std::uint16_t code = 0;
+    specs.read_u8(kind);
+    specs.read_u16(code);
+    // SSLv2 specs with a zero first byte are TLS cipher suites; others are SSLv2-only kinds.
+    if (kind == 0) hello.cipher_suites.push_back(code);
+  }
+  hello.compression_methods.push_back(0);
+  hello.fallback_scsv = std::ranges::find(hello.cipher_suites, kFallbackScsv) != hello.cipher_suites.end();
+  return hello;
+}
+
+}  // namespace tlsdiag::tls

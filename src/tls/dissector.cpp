@@ -1,0 +1,328 @@
+#include "tlsdiag/tls/dissector.h"
+
+#include <algorithm>
+
+#include "tlsdiag/tls/handshake_assembler.h"
+#include "tlsdiag/tls/hello_parsers.h"
+#include "tlsdiag/tls/other_messages.h"
+#include "tlsdiag/tls/record.h"
+#include "tlsdiag/tls/registry.h"
+
+namespace tlsdiag::tls {
+
+namespace {
+constexpr std::uint8_t kClientHello = 1;
+constexpr std::uint8_t kServerHello = 2;
+constexpr std::uint8_t kCertificate = 11;
+constexpr std::uint8_t kServerKeyExchange = 12;
+constexpr std::uint8_t kCertificateRequest = 13;
+
+bool is_ecdhe(std::uint16_t suite) {
+  const CipherSuiteInfo* info = find_cipher_suite(suite);
+  if (info == nullptr) return false;
+  switch (info->kx) {
+    case KeyExchange::EcdheRsa: case KeyExchange::EcdheEcdsa:
+    case KeyExchange::EcdhePsk: case KeyExchange::EcdhAnon: return true;
+    default: return false;
+  }
+}
+
+// A TLS handshake record carrying a ClientHello or ServerHello: how a STARTTLS upgrade begins.
+bool starts_hello_record(std::span<const std::uint8_t> b) {
+  return b.size() >= 6 && b[0] == content_type::kHandshake && b[1] == 0x03 && b[2] <= 0x04 &&
+         (b[5] == kClientHello || b[5] == kServerHello);
+}
+}  // namespace
+
+struct Dissector::DirectionState {
+  enum class Mode : std::uint8_t { Detect, Tls, NonTls, Done };
+  Mode mode = Mode::Detect;
+  bool encrypted = false;    // records from here on are protected
+  bool resync = false;       // after a gap or garbage: look for the next plausible header
+  std::uint32_t encrypted_records = 0;
+  std::uint64_t offset = 0;  // bytes of this direction consumed so far
+  std::uint64_t non_tls_scanned = 0;
+  std::vector<std::uint8_t> partial;
+  HandshakeAssembler handshake;
+};
+
+struct Dissector::FlowState {
+  reassembly::FlowInfo info;
+  bool swapped = false;  // roles corrected from the ClientHello (no SYN seen)
+  bool client_hello_seen = false;
+  bool tls13 = false;
+  std::uint16_t cipher_suite = 0;
+  std::uint16_t server_version = 0;
+  DirectionState dir[2];  // by reassembly direction
+  Direction logical(Direction d) const { return swapped ? reassembly::opposite(d) : d; }
+};
+
+// What one on_data call works on; keeps the helpers' parameter lists short.
+struct Dissector::Context {
+  Dissector& self;
+  FlowState& flow;
+  DirectionState& dir;
+  Direction wire_dir;
+  Timestamp ts;
+  std::uint64_t packet;
+
+  void emit(TlsEventBody body) {
+    self.next_.on_tls(TlsEvent{flow.info.id, flow.logical(wire_dir), ts, packet, std::move(body)});
+  }
+  void malformed(std::string what, Errc code, std::uint64_t at) {
+    ++self.stats_.malformed;
+    emit(Malformed{std::move(what), code, at});
+  }
+
+  void on_message(const HandshakeMessage& msg, std::uint16_t record_version);
+  void client_hello(const HandshakeMessage& msg, std::uint16_t record_version);
+  void server_hello(const HandshakeMessage& msg, std::uint16_t record_version);
+  void record(const RecordHeader& h, std::span<const std::uint8_t> payload);
+  std::size_t records(std::span<const std::uint8_t> bytes);
+  std::size_t sslv2(std::span<const std::uint8_t> bytes);
+  std::size_t detect(std::span<const std::uint8_t> bytes);
+  std::size_t consume(std::span<const std::uint8_t> bytes);
+};
+
+Dissector::Dissector(TlsEventSink& next) : next_(next) {}
+Dissector::~Dissector() = default;
+
+Dissector::FlowState* Dissector::find(FlowId id) {
+  auto it = flows_.find(id);
+  return it == flows_.end() ? nullptr : it->second.get();
+}
+
+void Dissector::on_open(const reassembly::FlowInfo& flow) {
+  auto state = std::make_unique<FlowState>();
+  state->info = flow;
+  flows_[flow.id] = std::move(state);
+  next_.on_open(flow);
+}
+
+void Dissector::on_tcp(FlowId id, const reassembly::TcpEvent& event) {
+  FlowState* flow = find(id);
+  reassembly::TcpEvent out = event;
+  if (flow != nullptr) out.dir = flow->logical(event.dir);
+  next_.on_tcp(id, out);
+}
+
+void Dissector::on_gap(FlowId id, Direction d, std::uint64_t missing, Timestamp ts) {
+  FlowState* flow = find(id);
+  if (flow == nullptr) return next_.on_gap(id, d, missing, ts);
+  DirectionState& dir = flow->dir[reassembly::index(d)];
+  dir.offset += missing;
+  if (dir.mode == DirectionState::Mode::Tls) {
+    // Bytes are missing: whatever was half-assembled can never complete.
+    dir.partial.clear();
+    dir.handshake.reset();
+    dir.resync = true;
+    ++stats_.resyncs;
+  }
+  next_.on_gap(id, flow->logical(d), missing, ts);
+}
+
+void Dissector::Context::on_message(const HandshakeMessage& msg, std::uint16_t record_version) {
+  ++self.stats_.handshake_messages;
+  const ByteReader body(msg.body, 0);
+  switch (msg.type) {
+    case kClientHello: return client_hello(msg, record_version);
+    case kServerHello: return server_hello(msg, record_version);
+    case kCertificate:
+      if (auto r = parse_certificate(body, false)) emit(std::move(*r));
+      else malformed("certificate", r.error().code, msg.stream_offset + 4 + r.error().offset);
+      return;
+    case kServerKeyExchange:
+      if (auto r = parse_server_key_exchange(body, is_ecdhe(flow.cipher_suite))) emit(*r);
+      else malformed("server_key_exchange", r.error().code, msg.stream_offset + 4 + r.error().offset);
+      return;
+    case kCertificateRequest:
+      if (auto r = parse_certificate_request(body, flow.server_version)) emit(std::move(*r));
+      else malformed("certificate_request", r.error().code, msg.stream_offset + 4 + r.error().offset);
+      return;
+    default:
+      emit(HandshakeSeen{msg.type, msg.length});
+  }
+}
+
+void Dissector::Context::client_hello(const HandshakeMessage& msg, std::uint16_t record_version) {
+  auto r = parse_client_hello(ByteReader(msg.body, 0));
+  if (!r) return malformed("client_hello", r.error().code, msg.stream_offset + 4 + r.error().offset);
+  r->record_version = record_version;
+  const bool from_server_side = flow.logical(wire_dir) == Direction::ServerToClient;
+  if (!flow.info.syn_seen && !flow.client_hello_seen && from_server_side) {
+    flow.swapped = !flow.swapped;
+    emit(RolesSwapped{});
+  }
+  flow.client_hello_seen = true;
+  emit(std::move(*r));
+}
+
+void Dissector::Context::server_hello(const HandshakeMessage& msg, std::uint16_t record_version) {
+  auto r = parse_server_hello(ByteReader(msg.body, 0));
+  if (!r) return malformed("server_hello", r.error().code, msg.stream_offset + 4 + r.error().offset);
+  r->record_version = record_version;
+  if (!r->hello_retry_request) {
+    flow.server_version = r->selected_version;
+    flow.cipher_suite = r->cipher_suite;
+    flow.tls13 = version_rank(r->selected_version) == version::kTls13;
+    // RFC 8446 §2: everything the server sends after its ServerHello is encrypted.
+    if (flow.tls13) dir.encrypted = true;
+  }
+  emit(std::move(*r));
+}
+
+void Dissector::Context::record(const RecordHeader& h, std::span<const std::uint8_t> payload) {
+  ++self.stats_.records;
+  switch (h.content_type) {
+    case content_type::kChangeCipherSpec:
+      emit(ChangeCipherSpec{});
+      // RFC 8446 §5: in TLS 1.3 the CCS is only a middlebox-compatibility no-op.
+      if (!flow.tls13) dir.encrypted = true;
+      dir.handshake.reset();
+      return;
+    case content_type::kAlert:
+      // A plaintext alert is exactly level + description; anything longer is protected.
+      if (h.length == 2) {
+        if (auto a = parse_alert(ByteReader(payload, 0))) return emit(*a);
+      }
+      ++dir.encrypted_records;
+      return emit(Alert{0, 0, true});
+    case content_type::kHandshake:
+      if (!dir.encrypted) {
+        const auto status = dir.handshake.feed(payload, [&](const HandshakeMessage& m) { on_message(m, h.version); });
+        if (status == HandshakeAssembler::Status::Oversized)
+          malformed("handshake", Errc::OversizedMessage, dir.offset);
+        return;
+      }
+      [[fallthrough]];
+    default:
+      ++dir.encrypted_records;
+      emit(EncryptedRecord{h.content_type, h.length});
+  }
+}
+
+// Cuts complete records off the front of |bytes|; returns the bytes consumed.
+std::size_t Dissector::Context::records(std::span<const std::uint8_t> bytes) {
+  std::size_t used = 0;
+  while (bytes.size() - used >= kRecordHeaderSize && dir.mode == DirectionState::Mode::Tls) {
+    RecordHeader h;
+    read_record_header(bytes.subspan(used), h);
+    if (dir.resync || !plausible_record_header(h)) {
+      if (!dir.resync) malformed("record", Errc::BadHeader, dir.offset + used);
+      const std::size_t at = find_plausible_record(bytes, used);
+      dir.resync = at == bytes.size();
+      if (dir.resync) return bytes.size() - std::min<std::size_t>(bytes.size() - used, kRecordHeaderSize - 1);
+      used = at;
+      continue;
+    }
+    if (bytes.size() - used - kRecordHeaderSize < h.length) break;
+    record(h, bytes.subspan(used + kRecordHeaderSize, h.length));
+    used += kRecordHeaderSize + h.length;
+  }
+  return used;
+}
+
+// SSLv2 record: 2-byte header (high bit set, 15-bit length), then the CLIENT-HELLO.
+std::size_t Dissector::Context::sslv2(std::span<const std::uint8_t> bytes) {
+  const std::size_t length = static_cast<std::size_t>(bytes[0] & 0x7f) << 8 | bytes[1];
+  if (bytes.size() < 2 + length) return 0;
+  auto r = parse_sslv2_client_hello(ByteReader(bytes.subspan(2, length), 2));
+  if (r) {
+    flow.client_hello_seen = true;
+    emit(std::move(*r));
+  } else {
+    malformed("sslv2_client_hello", r.error().code, dir.offset + r.error().offset);
+  }
+  dir.mode = DirectionState::Mode::Tls;
+  return 2 + length;
+}
+
+// First bytes of a direction: TLS record, SSLv2 hello, or something else.
+std::size_t Dissector::Context::detect(std::span<const std::uint8_t> bytes) {
+  if (bytes.size() < kRecordHeaderSize) return 0;
+  RecordHeader h;
+  read_record_header(bytes, h);
+  if (plausible_record_header(h)) {
+    dir.mode = DirectionState::Mode::Tls;
+    return 0;
+  }
+  if (looks_like_sslv2_client_hello(bytes)) return sslv2(bytes);
+  // Picked up mid-stream: the first bytes may be the tail of a record.
+  if (!flow.info.syn_seen && dir.offset == 0) {
+    const std::size_t at = find_plausible_record(bytes);
+    if (at < bytes.size()) {
+      dir.mode = DirectionState::Mode::Tls;
+      return at;
+    }
+  }
+  const auto n = std::min(bytes.size(), kNonTlsPrefixBytes);
+  emit(NonTls{std::vector<std::uint8_t>(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n))});
+  dir.mode = DirectionState::Mode::NonTls;
+  return bytes.size();
+}
+
+std::size_t Dissector::Context::consume(std::span<const std::uint8_t> bytes) {
+  switch (dir.mode) {
+    case DirectionState::Mode::Detect: {
+      const std::size_t used = detect(bytes);
+      if (dir.mode != DirectionState::Mode::Tls) return used;
+      return used + records(bytes.subspan(used));
+    }
+    case DirectionState::Mode::Tls: return records(bytes);
+    default: return bytes.size();
+  }
+}
+
+bool Dissector::on_data(FlowId id, Direction d, std::span<const std::uint8_t> bytes, Timestamp ts,
+                        std::uint64_t packet_number) {
+  FlowState* flow = find(id);
+  if (flow == nullptr) return false;
+  DirectionState& dir = flow->dir[reassembly::index(d)];
+  Context ctx{*this, *flow, dir, d, ts, packet_number};
+  if (dir.mode == DirectionState::Mode::NonTls) {
+    // STARTTLS (SMTP, IMAP, LDAP, ...): plaintext first, then a hello at a segment start.
+    dir.non_tls_scanned += bytes.size();
+    if (starts_hello_record(bytes)) dir.mode = DirectionState::Mode::Tls;
+    else if (dir.non_tls_scanned > kStartTlsScanBytes) dir.mode = DirectionState::Mode::Done;
+  }
+  if (dir.partial.empty()) {
+    const std::size_t used = ctx.consume(bytes);
+    dir.offset += used;
+    if (used < bytes.size() && (dir.mode == DirectionState::Mode::Tls || dir.mode == DirectionState::Mode::Detect))
+      dir.partial.assign(bytes.begin() + static_cast<std::ptrdiff_t>(used), bytes.end());
+  } else {
+    dir.partial.insert(dir.partial.end(), bytes.begin(), bytes.end());
+    const std::size_t used = ctx.consume(dir.partial);
+    dir.offset += used;
+    dir.partial.erase(dir.partial.begin(), dir.partial.begin() + static_cast<std::ptrdiff_t>(used));
+  }
+  if (dir.mode == DirectionState::Mode::NonTls || dir.mode == DirectionState::Mode::Done) dir.partial.clear();
+  if (dir.encrypted_records >= kEncryptedRecordsKept) dir.mode = DirectionState::Mode::Done;
+  return dir.mode != DirectionState::Mode::Done;
+}
+
+void Dissector::on_close(FlowId id, reassembly::CloseReason why, Timestamp ts, const reassembly::FlowStats& stats) {
+  auto it = flows_.find(id);
+  if (it == flows_.end()) return next_.on_close(id, why, ts, stats);
+  FlowState& flow = *it->second;
+  for (Direction d : {Direction::ClientToServer, Direction::ServerToClient}) {
+    DirectionState& dir = flow.dir[reassembly::index(d)];
+    if (dir.partial.empty() && !dir.handshake.has_partial()) continue;
+    Context ctx{*this, flow, dir, d, ts, 0};
+    // Bytes that never formed a whole record or message: the capture (or the peer) stopped.
+    if (dir.mode == DirectionState::Mode::Detect && !dir.partial.empty() &&
+        dir.partial[0] != content_type::kHandshake && (dir.partial[0] & 0x80) == 0) {
+      ctx.emit(NonTls{dir.partial});
+    } else {
+      ctx.malformed(dir.handshake.has_partial() ? "handshake" : "record", Errc::Truncated, dir.offset);
+    }
+  }
+  reassembly::FlowStats out = stats;
+  if (flow.swapped) std::swap(out.dir[0], out.dir[1]);
+  flows_.erase(it);
+  next_.on_close(id, why, ts, out);
+}
+
+void Dissector::on_end(Timestamp last) { next_.on_end(last); }
+
+}  // namespace tlsdiag::tls
