@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "tlsdiag/analysis/correlator.h"
+#include "tlsdiag/analysis/flow_facts.h"
 #include "tlsdiag/analysis/verdict_rules.h"
 
 namespace tlsdiag::analysis {
@@ -33,14 +34,21 @@ bool attempted_tls(const FlowRecord& f) {
       }))
     return true;
   // Plaintext sent to a port where TLS is expected is a failed TLS connection too.
-  return !f.non_tls_prefix[0].empty() && is_tls_port(f.server.port);
+  // So is an HTTP request that a server closes on without a byte of answer (an HTTP server
+  // always answers, even with 400; a TLS server waits for a ClientHello and gives up).
+  if (f.non_tls_prefix[0].empty()) return false;
+  const bool server_silent_close = f.stats.dir[1].payload_bytes == 0 &&
+      std::ranges::any_of(f.tcp_events, [](const TcpControl& t) { return t.sender == Direction::ServerToClient &&
+          (t.kind == reassembly::TcpEventKind::Fin || t.kind == reassembly::TcpEventKind::Rst); });
+  return is_tls_port(f.server.port) || (looks_like_http_request(f.non_tls_prefix[0]) && server_silent_close);
 }
 
 void finalize(FlowRecord& f) {
   const bool tls13 = f.server_hello && tls::version_rank(f.server_hello->selected_version) == tls::version::kTls13;
   if (tls13) {
     const Tls13Outcome o = tls13_outcome(f);
-    f.established = o.client_finished_flight && !o.client_aborted && !o.server_aborted && o.data_after_handshake;
+    f.established = o.client_finished_flight && !o.client_aborted && !o.server_aborted && o.data_after_handshake &&
+                    !has_fatal_plain_alert(f);
     f.resumed = f.server_hello->pre_shared_key;
   } else if (f.server_hello) {
     f.established = established_tls12(f) && !has_fatal_plain_alert(f);

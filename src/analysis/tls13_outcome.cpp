@@ -5,9 +5,8 @@
 namespace tlsdiag::analysis {
 
 namespace {
-bool is_protected(const Step& s) {
-  return s.kind == StepKind::EncryptedRecord || (s.kind == StepKind::Alert);
-}
+// TLS 1.3 protects every record after the ServerHello as application_data (RFC 8446 §5.2).
+bool is_protected(const Step& s) { return s.kind == StepKind::EncryptedRecord; }
 bool is_end(const Step& s) { return s.kind == StepKind::Fin || s.kind == StepKind::Rst; }
 }  // namespace
 
@@ -21,6 +20,7 @@ Tls13Outcome tls13_outcome(const FlowRecord& flow) {
   std::vector<const Step*> client_records, server_after_client;
   bool server_flight = false;
   bool server_ended_after = false;
+  bool client_ended = false;
   for (++it; it != steps.end(); ++it) {
     const Step& s = *it;
     const bool from_client = s.sender == Direction::ClientToServer;
@@ -29,6 +29,7 @@ Tls13Outcome tls13_outcome(const FlowRecord& flow) {
     else if (from_client && is_protected(s) && server_flight) out.data_after_handshake = true;
     else if (!from_client && is_protected(s) && !client_records.empty()) server_after_client.push_back(&s);
     else if (!from_client && is_end(s) && !client_records.empty()) server_ended_after = true;
+    if (from_client && is_end(s)) client_ended = true;
   }
   if (client_records.empty()) return out;
   out.client_finished_flight = true;
@@ -40,6 +41,12 @@ Tls13Outcome tls13_outcome(const FlowRecord& flow) {
   out.server_aborted = server_after_client.size() == 1 && server_after_client.front()->length <= kMaxAlertRecord &&
                        server_ended_after;
   if (!out.server_aborted && !server_after_client.empty()) out.data_after_handshake = true;
+  // The client's Finished is its first record (or second, after a Certificate): anything it
+  // sent later that is bigger than an alert is application data.
+  const auto after_finished = std::ranges::subrange(client_records.begin() + 1, client_records.end());
+  out.client_alert_after_finished =
+      client_ended && client_records.size() == 2 && client_records.front()->length > kMaxAlertRecord &&
+      std::ranges::all_of(after_finished, [](const Step* s) { return s->length <= kMaxAlertRecord; });
   return out;
 }
 

@@ -19,6 +19,17 @@ constexpr std::uint8_t kHandshakeFailure = 40;
 constexpr std::uint8_t kProtocolVersion = 70;
 constexpr std::uint8_t kCertificateRequired = 116;
 
+}  // namespace
+
+bool looks_like_http_request(const std::vector<std::uint8_t>& prefix) {
+  static constexpr std::array<std::string_view, 9> kMethods = {"GET ", "POST ", "HEAD ", "PUT ", "DELETE ",
+                                                               "OPTIONS ", "CONNECT ", "PATCH ", "PRI * HTTP/2"};
+  const std::string_view s(reinterpret_cast<const char*>(prefix.data()), prefix.size());
+  return std::ranges::any_of(kMethods, [&](std::string_view m) { return s.starts_with(m); });
+}
+
+namespace {
+
 void set(Verdict& v, Status s, RejectedBy by, Reason r, Confidence c) {
   v.status = s;
   v.rejected_by = by;
@@ -76,7 +87,8 @@ bool nginx_plain_http_page(const FlowRecord& f) {
 }
 bool plain_to_tls(const FlowFacts& x) {
   if (x.client_hello || !x.client_non_tls) return false;
-  return x.server_tls_bytes || nginx_plain_http_page(x.f) || (x.on_tls_port && !x.server_non_tls);
+  return x.server_tls_bytes || nginx_plain_http_page(x.f) || (x.on_tls_port && !x.server_non_tls) ||
+         (looks_like_http_request(x.f.non_tls_prefix[0]) && x.server_bytes == 0 && x.server_ended);
 }
 void plain_to_tls_apply(const FlowFacts& x, Verdict& v) {
   const bool certain = x.server_tls_bytes || nginx_plain_http_page(x.f);
@@ -119,6 +131,16 @@ bool unusual_groups_only(const FlowRecord& f) {
   return std::ranges::find(g, kX25519) == g.end() && std::ranges::find(g, kSecp256r1) == g.end();
 }
 
+// A client that offered TLS 1.2 or newer and aborts a ServerHello choosing TLS 1.1 or older with
+// a generic alert (OpenSSL 3 sends internal_error at its default security level) refuses the version.
+bool refuses_old_version(const FlowFacts& x, const AlertRecord& a) {
+  constexpr std::array<std::uint8_t, 4> kGeneric = {40, 47, 71, 80};
+  const int chosen = tls::version_rank(x.f.server_hello->selected_version);
+  return chosen > 0 && chosen < tls::version::kTls12 && x.f.client_hello &&
+         tls::version_rank(x.f.client_hello->highest_version()) >= tls::version::kTls12 &&
+         std::ranges::find(kGeneric, a.description) != kGeneric.end();
+}
+
 Reason refine_alert_reason(const FlowFacts& x, const AlertRecord& a, Reason r) {
   const bool by_server = a.sender == Direction::ServerToClient;
   if (by_server && x.f.certificate_request && (x.f.client_certificate_empty || x.f.history.find('X') == std::string::npos) &&
@@ -129,6 +151,8 @@ Reason refine_alert_reason(const FlowFacts& x, const AlertRecord& a, Reason r) {
   if (!by_server && x.server_hello && (a.description == kHandshakeFailure || a.description == 47) &&
       !offered_suite(x.f, x.f.server_hello->cipher_suite))
     return Reason::NoSharedCipher;
+  if (!by_server && x.server_hello && r != Reason::ProtocolVersionMismatch && refuses_old_version(x, a))
+    return Reason::ProtocolVersionMismatch;
   if (!by_server && a.description == kHandshakeFailure) return Reason::OtherAlert;
   return r;
 }
@@ -193,6 +217,7 @@ void plain_fatal_alert_apply(const FlowFacts& x, Verdict& v) {
   const Reason r = refine_alert_reason(x, a, m ? m->reason : Reason::OtherAlert);
   // The alert itself is certain; a reason read into a generic alert is only likely.
   const bool inferred = (a.description == kHandshakeFailure && r != Reason::OtherAlert) ||
+                        (r == Reason::ProtocolVersionMismatch && a.description != kProtocolVersion) ||
                         (r == Reason::ClientCertificateRequired && a.description != kCertificateRequired);
   set(v, Status::Failed, side(a.sender), r, inferred ? Confidence::Likely : Confidence::Certain);
   v.explanation = alert_explanation(x, a, r);
@@ -242,6 +267,19 @@ void tls13_server_abort_apply(const FlowFacts& x, Verdict& v) {
     v.explanation = "The server answered the client's Finished with one alert-sized encrypted record and closed; TLS 1.3 hides which alert.";
     v.remediation = "Check the server's logs for this connection, or capture with a key log to see the alert.";
   }
+}
+
+bool client_rejects_after_handshake(const FlowFacts& x) {
+  return x.tls13 && tls13_outcome(x.f).client_alert_after_finished;
+}
+void client_rejects_after_handshake_apply(const FlowFacts& x, Verdict& v) {
+  set(v, Status::Failed, RejectedBy::Client, Reason::EncryptedAlert, Confidence::Likely);
+  v.explanation = "The TLS 1.3 handshake" + text::sni_clause(x.f) +
+                  " completed, but the client then sent a single alert-sized encrypted record and closed without sending any "
+                  "data: it most likely rejected the server after the handshake (an application-level check such as the "
+                  "certificate's host name), unless it was a probe that only tests the handshake.";
+  v.remediation = "Check the name the client connects to against the server certificate's names; a key log (SSLKEYLOGFILE) "
+                  "would show the exact alert.";
 }
 
 bool encrypted_alert(const FlowFacts& x) { return x.first_alert != nullptr && x.first_alert->encrypted; }
@@ -336,6 +374,7 @@ void unfinished_apply(const FlowFacts& x, Verdict& v) {
 
 constexpr std::array kRules = {
     VerdictRule{"one_sided_capture", one_sided, one_sided_apply},
+    VerdictRule{"client_alert_after_handshake", client_rejects_after_handshake, client_rejects_after_handshake_apply},
     VerdictRule{"established", established, established_apply},
     VerdictRule{"tls_to_plaintext_port", tls_to_plain, tls_to_plain_apply},
     VerdictRule{"plaintext_to_tls_port", plain_to_tls, plain_to_tls_apply},

@@ -176,8 +176,9 @@ void Dissector::Context::record(const RecordHeader& h, std::span<const std::uint
   switch (h.content_type) {
     case content_type::kChangeCipherSpec:
       emit(ChangeCipherSpec{});
-      // RFC 8446 §5: in TLS 1.3 the CCS is only a middlebox-compatibility no-op.
-      if (!flow.tls13) dir.encrypted = true;
+      // RFC 8446 §5: in TLS 1.3 the CCS is only a middlebox-compatibility no-op, and may come
+      // before any ServerHello (after a HelloRetryRequest). TLS <= 1.2 sends it after one.
+      if (flow.server_version != 0 && !flow.tls13) dir.encrypted = true;
       dir.handshake.reset();
       return;
     case content_type::kAlert:

@@ -33,5 +33,7 @@ struct FlowFacts {
 
 // Ports where a TLS server is expected (HTTPS, SMTPS, LDAPS, DNS over TLS, IMAPS, POP3S, ...).
 bool is_tls_port(std::uint16_t port);
+// The first bytes of an HTTP/1.x request (or the HTTP/2 preface).
+bool looks_like_http_request(const std::vector<std::uint8_t>& prefix);
 
 }  // namespace tlsdiag::analysis

@@ -25,6 +25,9 @@ struct Tls13Outcome {
   std::uint32_t client_flight_records = 0;
   std::uint32_t first_client_record = 0;  // payload length
   bool data_after_handshake = false;
+  // After its Finished the client sent only alert-sized records and closed: it rejected the
+  // server once the handshake was over (e.g. a hostname check in the application) or was a probe.
+  bool client_alert_after_finished = false;
 };
 Tls13Outcome tls13_outcome(const FlowRecord& flow);
 

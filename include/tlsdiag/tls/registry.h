@@ -4,6 +4,7 @@
 // values (RFC 8701) as "GREASE".
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,17 @@ struct CipherSuiteInfo {
   bool tls13_only;        // TLS_AES_128_GCM_SHA256 & co (RFC 8446 §B.4)
   bool recommended;       // IANA "Recommended" column == Y
   bool is_scsv;           // TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS_FALLBACK_SCSV
+  bool discouraged;       // IANA "Recommended" column == D (RFC 9847): NULL, RC4, export, ...
+};
+
+// One row of any other registry (alerts, extensions, groups, signature schemes, handshake,
+// content types, EC point formats). Names are IANA's minus rename notes and "(OBSOLETE)"; for
+// alerts and handshake types also minus the "_RESERVED" RFC 8446 puts on TLS 1.2-only values.
+struct RegistryEntry {
+  std::uint16_t code;
+  std::string_view name;  // "server_name", "x25519", "rsa_pss_rsae_sha256"
+  bool recommended;       // IANA "Recommended" == Y (false where the registry has no such column)
+  bool discouraged;       // IANA "Recommended" == D
 };
 
 // RFC 8701: 0x0a0a, 0x1a1a, ... 0xfafa.
@@ -28,6 +40,7 @@ constexpr bool is_grease(std::uint16_t v) { return (v & 0x0f0f) == 0x0a0a && (v 
 
 const CipherSuiteInfo* find_cipher_suite(std::uint16_t code);
 std::string cipher_suite_name(std::uint16_t code);
+// By IANA name; the SSL_ spelling of the same suite (SSL_RSA_WITH_RC4_128_MD5, as in JSSE) too.
 std::optional<std::uint16_t> cipher_suite_code(std::string_view iana_name);
 
 std::string alert_name(std::uint8_t description);            // "handshake_failure"
@@ -37,8 +50,26 @@ std::string signature_scheme_name(std::uint16_t scheme);     // "rsa_pss_rsae_sh
 std::string handshake_type_name(std::uint8_t type);          // "client_hello"
 std::string content_type_name(std::uint8_t type);            // "handshake"
 std::string ec_point_format_name(std::uint8_t format);       // "uncompressed"
-// "SSL 2.0", "SSL 3.0", "TLS 1.0" .. "TLS 1.3", "TLS 1.3 (draft 23)", else hex.
+// "SSL 2.0", "SSL 3.0", "TLS 1.0" .. "TLS 1.3", "TLS 1.3 (draft 23)",
+// "TLS 1.3 (experimental 0xfb1a)", "DTLS 1.0" / "DTLS 1.2" / "DTLS 1.3", "GREASE", else hex.
 std::string version_name(std::uint16_t version);
-std::optional<std::uint16_t> version_code(std::string_view name);  // accepts "TLS1.2", "TLS 1.2", "tls1.2"
+// Accepts "TLS1.2", "TLS 1.2", "tls1.2", "TLSv1.2", "TLSv1_2", "TLSv1", "SSL3.0", "SSLv3",
+// "DTLS1.2", "DTLSv1.3" and hex ("0x0303"); nullopt for anything else.
+std::optional<std::uint16_t> version_code(std::string_view name);
+
+// Rows for code points that have one, else nullptr (GREASE and unassigned values have none).
+const RegistryEntry* find_extension(std::uint16_t type);
+const RegistryEntry* find_group(std::uint16_t group);
+const RegistryEntry* find_signature_scheme(std::uint16_t scheme);
+
+// Whole tables, sorted by code, for tests and listings.
+std::span<const CipherSuiteInfo> cipher_suite_table();
+std::span<const RegistryEntry> alert_table();
+std::span<const RegistryEntry> extension_table();
+std::span<const RegistryEntry> group_table();
+std::span<const RegistryEntry> signature_scheme_table();
+std::span<const RegistryEntry> handshake_type_table();
+std::span<const RegistryEntry> content_type_table();
+std::span<const RegistryEntry> ec_point_format_table();
 
 }  // namespace tlsdiag::tls
