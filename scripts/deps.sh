@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs (as root, with apt-get) every Debian 12 package tlsdiag needs to build, test and run
+# its demo. Only packages that are missing are installed; rerunning is cheap.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libpcap-dev libboost-program-options-dev nlohmann-json3-dev libgtest-dev libssl-dev
+  zlib1g-dev libzstd-dev liblzma-dev libbenchmark-dev
+  clang libclang-rt-14-dev
+  python3 python3-jsonschema
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "deps: installing ${missing[*]}" >&2
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "deps: missing packages and not root; run as root or install: ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq || true
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
