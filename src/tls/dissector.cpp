@@ -280,6 +280,14 @@ bool Dissector::on_data(FlowId id, Direction d, std::span<const std::uint8_t> by
   if (flow == nullptr) return false;
   DirectionState& dir = flow->dir[reassembly::index(d)];
   Context ctx{*this, *flow, dir, d, ts, packet_number};
+  if (dir.mode == DirectionState::Mode::Detect && !dir.partial.empty() && starts_hello_record(bytes)) {
+    // A few bytes of another protocol, then a hello in its own segment: Postgres' SSLRequest
+    // answer 'S', or a short STARTTLS reply.
+    ctx.emit(NonTls{dir.partial});
+    dir.offset += dir.partial.size();
+    dir.partial.clear();
+    dir.mode = DirectionState::Mode::Tls;
+  }
   if (dir.mode == DirectionState::Mode::NonTls) {
     // STARTTLS (SMTP, IMAP, LDAP, ...): plaintext first, then a hello at a segment start.
     dir.non_tls_scanned += bytes.size();
