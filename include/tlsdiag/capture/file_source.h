@@ -1,0 +1,59 @@
+#pragma once
+// FileSource: stage 1 of the pipeline. Reads a classic pcap (µs or ns, either byte order) or a
+// pcapng file through libpcap and hands every packet, in file order, to a PacketSink.
+//
+// Contract:
+//  - open() once, then run() once. open() reports a missing or unreadable file, a file that is
+//    not a capture, or a BPF filter that does not compile; every message names the file.
+//  - run() delivers packets numbered 1, 2, ... by their position in the file (a BPF filter drops
+//    packets but does not renumber them, so numbers match Wireshark's frame numbers), then calls
+//    sink.on_end(timestamp of the last record read) exactly once, also when it stops early.
+//  - run() returns the error that stopped reading before the end of the file (truncated record,
+//    record longer than the snapshot length or than 256 KiB, corrupt pcapng block, pcapng
+//    interfaces with different link types) with the byte offset in the file where it happened:
+//    the start of the bad record for classic pcap, the read position for pcapng.
+//  - The Packet's bytes are libpcap's buffer: valid only during on_packet.
+// Owns the FILE* and the pcap handle; the destructor closes both.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "tlsdiag/capture/input_info.h"
+#include "tlsdiag/capture/packet_sink.h"
+
+namespace tlsdiag::capture {
+
+struct FileSourceOptions {
+  std::string bpf_filter;  // tcpdump filter expression; empty = every packet
+};
+
+// A classic-pcap record claiming more captured bytes than this is corrupt, whatever the header's
+// snapshot length says (libpcap's own limit for most link types).
+inline constexpr std::uint32_t kMaxRecordBytes = 256 * 1024;
+
+class FileSource {
+ public:
+  explicit FileSource(std::string path, FileSourceOptions options = {});
+  ~FileSource();
+  FileSource(const FileSource&) = delete;
+  FileSource& operator=(const FileSource&) = delete;
+
+  std::optional<CaptureError> open();
+  const InputInfo& info() const { return info_; }  // valid after a successful open()
+  // Reads until the end of the file, an error, or *stop becoming true (checked per packet).
+  std::optional<CaptureError> run(PacketSink& sink, const std::atomic<bool>* stop = nullptr);
+  // Records read from the file so far, including those the BPF filter dropped.
+  std::uint64_t packets_read() const { return packets_read_; }
+
+ private:
+  struct Handle;  // libpcap state; libpcap stays out of this header
+  std::string path_;
+  FileSourceOptions options_;
+  InputInfo info_;
+  std::unique_ptr<Handle> handle_;
+  std::uint64_t packets_read_ = 0;
+};
+
+}  // namespace tlsdiag::capture

@@ -1,0 +1,142 @@
+#pragma once
+// StreamTable: stage 3, TCP reassembly.
+//
+// Input: TCP segments in capture order (net::SegmentSink). Output, to the StreamSink given at
+// construction: per connection on_open, on_tcp for SYN/SYN-ACK (every one), FIN and RST (once per
+// direction), each direction's bytes in order via on_data (gaps via on_gap), and on_close with
+// the FlowStats; then on_end. Gaps and closes are stamped with the segment that caused them, or
+// (end of input, eviction, timeout) with the flow's last packet time.
+//
+// A flow is the bidirectional 4-tuple. Client = the SYN sender (or the SYN-ACK receiver); picked
+// up mid-stream, the client is guessed: the unprivileged port's side when exactly one port is
+// below 1024, else the first segment's sender. Per-direction bookkeeping is a DirectionBuffer.
+//
+// Closing: both FINs seen and the data before them accounted for (Fin; also when a SYN with a
+// new ISN arrives after a FIN, the tuple being reused); a RST (Rst, at once);
+// the end of input (Fin if a FIN was seen, else EndOfCapture, in FlowId order); a full table
+// (Evicted, the least recently active flow); expire_idle (Timeout). Held out-of-order bytes are
+// flushed, with gaps, before on_close. A closed tuple leaves a tombstone so trailing ACKs and
+// retransmissions are counted as late instead of opening a new flow; a new SYN (another ISN)
+// opens one.
+//
+// Limits: max_flows open flows; per direction ReassemblyLimits' buffer caps; tombstones at most
+// max_flows, each forgotten tombstone_ns of capture time after its close. Once on_data returns
+// false for a direction, its bytes are only counted.
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "tlsdiag/net/segment_sink.h"
+#include "tlsdiag/reassembly/direction_buffer.h"
+#include "tlsdiag/reassembly/flow_index.h"
+#include "tlsdiag/reassembly/stream_sink.h"
+
+namespace tlsdiag::reassembly {
+
+struct ReassemblyLimits {
+  std::size_t max_buffered_bytes_per_direction = 1 << 20;  // out-of-order bytes held
+  std::size_t max_out_of_order_segments = 4096;             // per direction
+  std::size_t max_flows = 1'000'000;  // open flows; past it evict the least recently active
+  // How long (capture time) a closed tuple absorbs trailing segments: 2 x MSL, as TIME-WAIT
+  // (RFC 9293 §3.4.2, MSL = 2 minutes).
+  std::int64_t tombstone_ns = 240'000'000'000;
+};
+
+struct ReassemblyStats {
+  std::uint64_t segments = 0;
+  std::uint64_t flows_seen = 0;
+  std::uint64_t flows_closed = 0;  // every on_close, whatever the reason
+  std::uint64_t flows_evicted = 0;
+  std::uint64_t closed_fin = 0;
+  std::uint64_t closed_rst = 0;
+  std::uint64_t closed_end_of_capture = 0;
+  std::uint64_t closed_timeout = 0;
+  std::uint64_t late_segments = 0;        // segments of a closed flow, absorbed by its tombstone
+  std::uint64_t duplicate_fins = 0;       // repeated FINs, counted but not re-emitted
+  std::uint64_t tombstones_forgotten = 0; // dropped by age or by the cap
+  std::uint64_t buffer_cap_hits = 0;      // directions that hit a buffer cap
+};
+
+class StreamTable : public net::SegmentSink {
+ public:
+  explicit StreamTable(StreamSink& next, ReassemblyLimits limits = {});
+
+  void on_segment(const net::Segment& segment) override;
+  // Closes every open flow in order of FlowId, then next.on_end(last).
+  void on_end(Timestamp last) override;
+
+  const ReassemblyStats& stats() const { return stats_; }
+  std::size_t open_flows() const { return open_count_; }
+  std::size_t tombstones() const { return tomb_count_; }
+
+  // Live mode: closes flows idle longer than idle_ns as of now (CloseReason::Timeout).
+  void expire_idle(Timestamp now, std::int64_t idle_ns);
+
+ private:
+  static constexpr std::uint32_t kNil = SlotIndex::kNone;
+
+  // Per direction facts that are about packets rather than sequence space.
+  struct Sender {
+    std::uint64_t packets = 0;
+    std::uint8_t first_ttl = 0;
+    std::uint8_t last_ttl = 0;
+  };
+  struct Flow {
+    TupleKey key;
+    std::uint64_t hash = 0;
+    FlowInfo info;
+    DirectionBuffer dir[2];
+    Sender sender[2];
+    Timestamp last_seen;
+    std::uint32_t client_isn = 0;  // to tell a retransmitted SYN from a new connection
+    bool client_isn_known = false;
+    std::uint32_t prev = kNil;     // activity list, least recent first
+    std::uint32_t next = kNil;
+  };
+  // A closed tuple, remembered to absorb trailing segments.
+  struct Tombstone {
+    TupleKey key;
+    std::uint64_t hash = 0;
+    Timestamp closed;
+    std::uint32_t client_isn = 0;
+    bool client_isn_known = false;
+    std::uint32_t prev = kNil;  // close order, oldest first
+    std::uint32_t next = kNil;
+  };
+  template <class T>
+  struct SlotList {
+    std::deque<T> slots;
+    std::vector<std::uint32_t> free;
+    std::uint32_t head = kNil;
+    std::uint32_t tail = kNil;
+  };
+
+  std::uint32_t find_flow(const TupleKey& key, std::uint64_t hash) const;
+  bool reuses_tuple(const Flow& flow, const net::Segment& seg) const;
+  bool absorbed_by_tombstone(const TupleKey& key, std::uint64_t hash, const net::Segment& seg);
+  std::uint32_t open_flow(const TupleKey& key, std::uint64_t hash, const net::Segment& seg);
+  void process(std::uint32_t slot, const net::Segment& seg);
+  TcpEvent note_packet(std::uint32_t slot, Direction dir, const net::Segment& seg);
+  void note_syn(Flow& flow, TcpEvent event, const net::Segment& seg);
+  void flush(Flow& flow, Timestamp ts);
+  void close(std::uint32_t slot, CloseReason why, Timestamp ts);
+  void retire(std::uint32_t slot, CloseReason why, Timestamp ts);
+  void bury(const Flow& flow, Timestamp ts);
+  void forget_tombstone(std::uint32_t slot);
+  void forget_old_tombstones(Timestamp now);
+  void count_close(CloseReason why);
+
+  StreamSink& next_;
+  ReassemblyLimits limits_;
+  ReassemblyStats stats_;
+  SlotList<Flow> flows_;
+  SlotIndex flow_index_;
+  std::size_t open_count_ = 0;
+  SlotList<Tombstone> tombs_;
+  SlotIndex tomb_index_;
+  std::size_t tomb_count_ = 0;
+  FlowId last_id_ = 0;
+};
+
+}  // namespace tlsdiag::reassembly

@@ -1,0 +1,30 @@
+#pragma once
+// JSON building blocks shared by JsonReport and JsonlReport (and the golden tests): one function
+// per output object. Field names and types are documented in docs/output.md and checked by
+// docs/tlsdiag-output.schema.json. Strings taken from the capture may hold invalid UTF-8: dump
+// with dump_json() (or error_handler_t::replace), never a plain dump().
+#include <cstddef>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "tlsdiag/analysis/flow_record.h"
+#include "tlsdiag/analysis/flow_sink.h"
+#include "tlsdiag/report/summary.h"
+
+namespace tlsdiag::report {
+
+nlohmann::json flow_to_json(const analysis::FlowRecord& flow);
+nlohmann::json client_hello_to_json(const tls::ClientHello& hello);
+nlohmann::json server_hello_to_json(const tls::ServerHello& hello,
+                                    std::optional<std::uint16_t> server_key_exchange_group);
+nlohmann::json certificate_to_json(const analysis::CertificateRecord& cert, std::size_t index);
+nlohmann::json alert_to_json(const analysis::AlertRecord& alert);
+nlohmann::json verdict_to_json(const analysis::Verdict& verdict);
+nlohmann::json input_to_json(const analysis::InputResult& input);
+nlohmann::json summary_to_json(const Summary& summary);
+
+// dump() that never throws: invalid UTF-8 becomes U+FFFD. indent < 0: one line.
+std::string dump_json(const nlohmann::json& value, int indent = -1);
+
+}  // namespace tlsdiag::report

@@ -1,0 +1,27 @@
+#pragma once
+// JsonlReport: --format jsonl. One compact JSON object per line, written as soon as it is known:
+//   {"type":"flow",...}   each printed flow, when it ends
+//   {"type":"input",...}  each input that had an error, when that input is done
+//   {"type":"summary",...} last, in on_finish
+// With ReportOptions::flush_each_flow the stream is flushed after every line (live mode).
+#include <ostream>
+
+#include "tlsdiag/report/report.h"
+
+namespace tlsdiag::report {
+
+class JsonlReport : public Report {
+ public:
+  JsonlReport(std::ostream& out, ReportOptions opts) : Report(std::move(opts)), out_(out) {}
+
+ protected:
+  void write_flow(const analysis::FlowRecord& flow) override;
+  void write_input(const analysis::InputResult& result) override;
+  void write_finish() override;
+
+ private:
+  void end_line();
+  std::ostream& out_;
+};
+
+}  // namespace tlsdiag::report

@@ -1,0 +1,62 @@
+#pragma once
+// Report: the base of every output format, and the factory that picks one.
+// A Report is the FlowSink at the end of the chain. It counts every flow and input in its Summary,
+// prints the flows its options select (ReportOptions::only_failures), and writes its summary in
+// on_finish. It writes to an ostream it does not own, which must outlive it.
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "tlsdiag/analysis/flow_sink.h"
+#include "tlsdiag/report/summary.h"
+
+namespace tlsdiag::report {
+
+enum class Format { Text, Json, Jsonl };
+
+// "text", "json", "jsonl" (case-sensitive, the --format spelling); nullopt otherwise.
+std::optional<Format> parse_format(std::string_view name);
+std::string_view name(Format fmt);
+
+inline constexpr std::string_view kToolName = "tlsdiag";
+inline constexpr std::string_view kToolVersion = "0.1.0";
+
+struct ReportOptions {
+  bool only_failures = false;      // print only flows whose status is "failed"; all still counted
+  bool show_ok = false;            // text: list successful flows one per line (else just a count)
+  bool color = false;              // text: ANSI colours (the caller decides, e.g. stdout is a tty)
+  std::size_t max_per_reason = 0;  // text: flows printed per reason group, 0 = no limit
+  bool flush_each_flow = false;    // jsonl: flush after every line (live mode)
+  std::string tool_version = std::string(kToolVersion);  // "version" in JSON output
+};
+
+class Report : public analysis::FlowSink {
+ public:
+  explicit Report(ReportOptions opts) : opts_(std::move(opts)) {}
+
+  void on_flow(const analysis::FlowRecord& flow) final;
+  void on_input_done(const analysis::InputResult& result) final;
+  void on_finish() final;
+
+  const Summary& summary() const { return summary_; }
+  const ReportOptions& options() const { return opts_; }
+  // Whether |flow| is printed under these options.
+  bool selected(const analysis::FlowRecord& flow) const;
+
+ protected:
+  virtual void write_flow(const analysis::FlowRecord& flow) = 0;  // selected flows only
+  virtual void write_input(const analysis::InputResult& result) = 0;
+  virtual void write_finish() = 0;  // Summary complete; write the rest and flush
+
+ private:
+  ReportOptions opts_;
+  Summary summary_;
+};
+
+// The report for |fmt| writing to |out|. Converts to std::unique_ptr<analysis::FlowSink>.
+std::unique_ptr<Report> make_report(Format fmt, std::ostream& out, ReportOptions opts);
+
+}  // namespace tlsdiag::report

@@ -1,0 +1,39 @@
+#pragma once
+// TextReport: the terminal report (--format text). Collects one pre-formatted block per printed
+// flow and writes everything in on_finish: failures grouped by reason (vocabulary order, a header
+// with the count per reason), then incomplete flows (shorter), then the successes (one line each
+// with show_ok, else a count), then a summary table and the input errors. Plain ASCII apart from
+// the names taken from the capture, which are escaped so they cannot drive the terminal.
+#include <array>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "tlsdiag/report/report.h"
+
+namespace tlsdiag::report {
+
+class TextReport : public Report {
+ public:
+  TextReport(std::ostream& out, ReportOptions opts) : Report(std::move(opts)), out_(out) {}
+
+ protected:
+  void write_flow(const analysis::FlowRecord& flow) override;
+  void write_input(const analysis::InputResult& result) override;
+  void write_finish() override;
+
+ private:
+  void write_group(analysis::Status status, analysis::Reason reason);
+  void write_successes();
+  void write_summary();
+
+  std::ostream& out_;
+  // Formatted blocks, [status][reason], in the order flows arrived.
+  std::array<std::array<std::vector<std::string>, kReasonCount>, 3> blocks_;
+};
+
+// Escapes control characters and invalid UTF-8 in text from the capture (SNI, ALPN, payload):
+// "\x1b" instead of the byte, so a crafted name cannot move the cursor or change colours.
+std::string terminal_safe(std::string_view text);
+
+}  // namespace tlsdiag::report

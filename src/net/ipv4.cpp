@@ -1,0 +1,58 @@
+#include "tlsdiag/net/ipv4.h"
+
+#include <algorithm>
+#include <span>
+
+namespace tlsdiag::net {
+namespace {
+
+IpAddress ipv4_address(std::span<const std::uint8_t> bytes) {
+  IpAddress ip;
+  ip.family = 4;
+  std::copy(bytes.begin(), bytes.end(), ip.bytes.begin());
+  return ip;
+}
+
+}  // namespace
+
+// RFC 791 §3.1.
+Result<Ipv4Packet> parse_ipv4(ByteReader r) {
+  const std::size_t start = r.offset();
+  Ipv4Packet ip;
+  std::uint8_t version_ihl = 0;
+  std::uint16_t total_length = 0, flags_fragment = 0;
+  std::span<const std::uint8_t> src, dst;
+  r.read_u8(version_ihl);
+  r.skip(1);  // type of service / DSCP + ECN
+  r.read_u16(total_length);
+  r.read_u16(ip.identification);
+  r.read_u16(flags_fragment);
+  r.read_u8(ip.ttl);
+  r.read_u8(ip.protocol);
+  r.skip(2);  // header checksum: not verified
+  r.read_bytes(4, src);
+  r.read_bytes(4, dst);
+  if (r.failed()) return ParseError{Errc::Truncated, r.offset()};
+  if (version_ihl >> 4 != 4) return ParseError{Errc::BadVersion, start};
+  ip.header_length = static_cast<std::uint16_t>((version_ihl & 0x0f) * 4);
+  if (ip.header_length < 20) return ParseError{Errc::BadHeader, start};
+  if (!r.skip(ip.header_length - 20u)) return ParseError{Errc::Truncated, r.offset()};  // options
+
+  ip.src = ipv4_address(src);
+  ip.dst = ipv4_address(dst);
+  ip.dont_fragment = (flags_fragment & 0x4000) != 0;
+  ip.more_fragments = (flags_fragment & 0x2000) != 0;
+  ip.fragment_offset = static_cast<std::uint16_t>((flags_fragment & 0x1fff) * 8);
+
+  if (total_length == 0) {
+    ip.payload_length = static_cast<std::uint32_t>(r.remaining());
+  } else if (total_length < ip.header_length) {
+    return ParseError{Errc::BadLength, start + 2};
+  } else {
+    ip.payload_length = total_length - ip.header_length;
+  }
+  r.sub(std::min<std::size_t>(r.remaining(), ip.payload_length), ip.payload);
+  return ip;
+}
+
+}  // namespace tlsdiag::net

@@ -1,0 +1,352 @@
+#include "tlsdiag/reassembly/stream_table.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace tlsdiag::reassembly {
+
+namespace {
+
+namespace flags = net::tcp_flags;
+constexpr std::uint32_t kNil = SlotIndex::kNone;
+constexpr std::uint16_t kFirstUnprivilegedPort = 1024;
+
+// Slot lists: a deque of slots (stable addresses), a free list, and a doubly linked order.
+template <class List>
+std::uint32_t acquire(List& list) {
+  if (!list.free.empty()) {
+    const std::uint32_t slot = list.free.back();
+    list.free.pop_back();
+    return slot;
+  }
+  list.slots.emplace_back();
+  return static_cast<std::uint32_t>(list.slots.size() - 1);
+}
+
+template <class List>
+void link_back(List& list, std::uint32_t slot) {
+  auto& node = list.slots[slot];
+  node.prev = list.tail;
+  node.next = kNil;
+  if (list.tail != kNil) {
+    list.slots[list.tail].next = slot;
+  } else {
+    list.head = slot;
+  }
+  list.tail = slot;
+}
+
+template <class List>
+void unlink(List& list, std::uint32_t slot) {
+  auto& node = list.slots[slot];
+  if (node.prev != kNil) {
+    list.slots[node.prev].next = node.next;
+  } else {
+    list.head = node.next;
+  }
+  if (node.next != kNil) {
+    list.slots[node.next].prev = node.prev;
+  } else {
+    list.tail = node.prev;
+  }
+  node.prev = kNil;
+  node.next = kNil;
+}
+
+template <class List>
+void release(List& list, std::uint32_t slot) {
+  unlink(list, slot);
+  list.slots[slot] = {};
+  list.free.push_back(slot);
+}
+
+// Hands one direction's DirectionBuffer output to the StreamSink.
+class DirectionOut final : public DeliverySink {
+ public:
+  DirectionOut(StreamSink& next, FlowId flow, Direction dir, Timestamp ts)
+      : next_(next), flow_(flow), dir_(dir), ts_(ts) {}
+  bool deliver(std::span<const std::uint8_t> bytes, const Origin& origin) override {
+    return next_.on_data(flow_, dir_, bytes, origin.ts, origin.packet_number);
+  }
+  void skip(std::uint64_t missing) override { next_.on_gap(flow_, dir_, missing, ts_); }
+
+ private:
+  StreamSink& next_;
+  FlowId flow_;
+  Direction dir_;
+  Timestamp ts_;
+};
+
+// Without a SYN: the side with the unprivileged port when exactly one port is privileged
+// (servers listen below 1024, clients use ephemeral ports), else the sender.
+bool sender_looks_like_client(const net::Segment& seg) {
+  const bool src_privileged = seg.src.port < kFirstUnprivilegedPort;
+  const bool dst_privileged = seg.dst.port < kFirstUnprivilegedPort;
+  if (src_privileged != dst_privileged) return dst_privileged;
+  return true;
+}
+
+}  // namespace
+
+StreamTable::StreamTable(StreamSink& next, ReassemblyLimits limits)
+    : next_(next), limits_(limits) {}
+
+void StreamTable::on_segment(const net::Segment& segment) {
+  ++stats_.segments;
+  forget_old_tombstones(segment.ts);
+  const TupleKey key = TupleKey::of(segment.src, segment.dst);
+  const std::uint64_t hash = hash_tuple(key);
+  std::uint32_t slot = find_flow(key, hash);
+  if (slot != kNil && reuses_tuple(flows_.slots[slot], segment)) {
+    close(slot, CloseReason::Fin, segment.ts);
+    slot = kNil;
+  }
+  if (slot == kNil) {
+    if (absorbed_by_tombstone(key, hash, segment)) return;
+    slot = open_flow(key, hash, segment);
+  }
+  process(slot, segment);
+}
+
+std::uint32_t StreamTable::find_flow(const TupleKey& key, std::uint64_t hash) const {
+  return flow_index_.find(hash, [&](std::uint32_t slot) { return flows_.slots[slot].key == key; });
+}
+
+// A SYN with another ISN on a tuple whose connection already sent a FIN: the port was reused
+// before the capture showed the old connection finish.
+bool StreamTable::reuses_tuple(const Flow& flow, const net::Segment& seg) const {
+  if (!seg.has(flags::kSyn) || seg.has(flags::kAck)) return false;
+  if (!flow.dir[0].fin_seen() && !flow.dir[1].fin_seen()) return false;
+  return !(flow.client_isn_known && flow.client_isn == seg.seq);
+}
+
+bool StreamTable::absorbed_by_tombstone(const TupleKey& key, std::uint64_t hash,
+                                        const net::Segment& seg) {
+  const std::uint32_t slot =
+      tomb_index_.find(hash, [&](std::uint32_t s) { return tombs_.slots[s].key == key; });
+  if (slot == kNil) return false;
+  const Tombstone& tomb = tombs_.slots[slot];
+  // A SYN with another ISN is a new connection reusing the tuple; the same ISN is a
+  // retransmission of the closed one's SYN.
+  const bool new_connection = seg.has(flags::kSyn) && !seg.has(flags::kAck) &&
+                              !(tomb.client_isn_known && tomb.client_isn == seg.seq);
+  if (new_connection) {
+    forget_tombstone(slot);
+    return false;
+  }
+  ++stats_.late_segments;
+  return true;
+}
+
+std::uint32_t StreamTable::open_flow(const TupleKey& key, std::uint64_t hash,
+                                     const net::Segment& seg) {
+  const std::size_t cap = std::max<std::size_t>(1, limits_.max_flows);
+  while (open_count_ >= cap && flows_.head != kNil) {
+    ++stats_.flows_evicted;
+    close(flows_.head, CloseReason::Evicted, flows_.slots[flows_.head].last_seen);
+  }
+  const std::uint32_t slot = acquire(flows_);
+  Flow& flow = flows_.slots[slot];
+  flow.key = key;
+  flow.hash = hash;
+  const BufferLimits buffer_limits{limits_.max_buffered_bytes_per_direction,
+                                   limits_.max_out_of_order_segments};
+  flow.dir[0] = DirectionBuffer(buffer_limits);
+  flow.dir[1] = DirectionBuffer(buffer_limits);
+  flow.last_seen = seg.ts;
+
+  FlowInfo& info = flow.info;
+  info.id = ++last_id_;
+  const bool syn = seg.has(flags::kSyn);
+  const bool sender_is_client =
+      syn ? !seg.has(flags::kAck) : sender_looks_like_client(seg);
+  info.client = sender_is_client ? seg.src : seg.dst;
+  info.server = sender_is_client ? seg.dst : seg.src;
+  info.syn_seen = syn;  // a SYN or a SYN-ACK: either way the roles are certain
+  info.first_seen = seg.ts;
+  info.first_packet = seg.packet_number;
+
+  link_back(flows_, slot);
+  flow_index_.insert(hash, slot);
+  ++open_count_;
+  ++stats_.flows_seen;
+  next_.on_open(info);
+  return slot;
+}
+
+void StreamTable::process(std::uint32_t slot, const net::Segment& seg) {
+  Flow& flow = flows_.slots[slot];
+  const FlowId id = flow.info.id;
+  const Direction dir = same_endpoint(seg.src, flow.info.client) ? Direction::ClientToServer
+                                                                  : Direction::ServerToClient;
+  TcpEvent event = note_packet(slot, dir, seg);
+  DirectionBuffer& mine = flow.dir[index(dir)];
+  DirectionBuffer& peer = flow.dir[index(opposite(dir))];
+  const bool syn = seg.has(flags::kSyn);
+  // RFC 9293 §3.4: the SYN occupies one sequence number; data starts at ISN + 1.
+  const std::uint32_t data_seq = seg.seq + (syn ? 1U : 0U);
+  mine.start(data_seq);
+  if (syn) note_syn(flow, event, seg);
+  if (seg.has(flags::kRst)) {
+    // A reset's payload is diagnostic text (RFC 9293 §3.5.3), not stream data; its ACK is not
+    // trusted to prove missing data either (injected resets carry arbitrary ones).
+    flush(flow, seg.ts);
+    event.kind = TcpEventKind::Rst;
+    next_.on_tcp(id, event);
+    retire(slot, CloseReason::Rst, seg.ts);
+    return;
+  }
+  if (seg.has(flags::kAck)) {
+    DirectionOut peer_out(next_, id, opposite(dir), seg.ts);
+    peer.acked(seg.ack, peer_out);
+  }
+  if (seg.payload_len > 0) {
+    DirectionOut out(next_, id, dir, seg.ts);
+    mine.add(data_seq, seg.payload, seg.payload_len, Origin{seg.ts, seg.packet_number}, out);
+  }
+  if (seg.has(flags::kFin)) {
+    if (mine.fin_seen()) {
+      ++stats_.duplicate_fins;
+    } else {
+      mine.fin(data_seq + seg.payload_len);
+      event.kind = TcpEventKind::Fin;
+      next_.on_tcp(id, event);
+    }
+  }
+  if (mine.complete() && peer.complete()) close(slot, CloseReason::Fin, seg.ts);
+}
+
+// Marks the flow active and the sender's packet and TTL; returns the event fields they give.
+TcpEvent StreamTable::note_packet(std::uint32_t slot, Direction dir, const net::Segment& seg) {
+  if (flows_.tail != slot) {  // a burst of one flow keeps it at the tail
+    unlink(flows_, slot);
+    link_back(flows_, slot);
+  }
+  Flow& flow = flows_.slots[slot];
+  flow.last_seen = seg.ts;
+  Sender& sender = flow.sender[index(dir)];
+  TcpEvent event;
+  event.dir = dir;
+  event.ts = seg.ts;
+  event.ttl = seg.ttl;
+  event.prior_ttl = sender.packets > 0 ? sender.last_ttl : 0;
+  event.packet_number = seg.packet_number;
+  if (sender.packets == 0) sender.first_ttl = seg.ttl;
+  sender.last_ttl = seg.ttl;
+  ++sender.packets;
+  return event;
+}
+
+void StreamTable::note_syn(Flow& flow, TcpEvent event, const net::Segment& seg) {
+  const bool ack = seg.has(flags::kAck);
+  if (!ack && event.dir == Direction::ClientToServer && !flow.client_isn_known) {
+    flow.client_isn = seg.seq;
+    flow.client_isn_known = true;
+  }
+  event.kind = ack ? TcpEventKind::SynAck : TcpEventKind::Syn;
+  next_.on_tcp(flow.info.id, event);
+}
+
+void StreamTable::flush(Flow& flow, Timestamp ts) {
+  for (Direction dir : {Direction::ClientToServer, Direction::ServerToClient}) {
+    DirectionOut out(next_, flow.info.id, dir, ts);
+    flow.dir[index(dir)].flush(out);
+  }
+}
+
+void StreamTable::close(std::uint32_t slot, CloseReason why, Timestamp ts) {
+  flush(flows_.slots[slot], ts);
+  retire(slot, why, ts);
+}
+
+void StreamTable::retire(std::uint32_t slot, CloseReason why, Timestamp ts) {
+  Flow& flow = flows_.slots[slot];
+  FlowStats flow_stats;
+  for (int i = 0; i < 2; ++i) {
+    DirectionStats& d = flow_stats.dir[i];
+    d = flow.dir[i].stats();
+    d.packets = flow.sender[i].packets;
+    d.first_ttl = flow.sender[i].first_ttl;
+    d.last_ttl = flow.sender[i].last_ttl;
+    if (d.buffer_cap_hit) ++stats_.buffer_cap_hits;
+  }
+  count_close(why);
+  next_.on_close(flow.info.id, why, ts, flow_stats);
+  if (why == CloseReason::Fin || why == CloseReason::Rst || why == CloseReason::Evicted) {
+    bury(flow, ts);
+  }
+  flow_index_.erase(flow.hash, slot);
+  release(flows_, slot);
+  --open_count_;
+}
+
+void StreamTable::count_close(CloseReason why) {
+  ++stats_.flows_closed;
+  switch (why) {
+    case CloseReason::Fin: ++stats_.closed_fin; break;
+    case CloseReason::Rst: ++stats_.closed_rst; break;
+    case CloseReason::EndOfCapture: ++stats_.closed_end_of_capture; break;
+    case CloseReason::Timeout: ++stats_.closed_timeout; break;
+    case CloseReason::Evicted: break;  // counted as flows_evicted by the caller
+  }
+}
+
+void StreamTable::bury(const Flow& flow, Timestamp ts) {
+  const std::size_t cap = std::max<std::size_t>(1, limits_.max_flows);
+  while (tomb_count_ >= cap) {
+    forget_tombstone(tombs_.head);
+    ++stats_.tombstones_forgotten;
+  }
+  const std::uint32_t slot = acquire(tombs_);
+  Tombstone& tomb = tombs_.slots[slot];
+  tomb.key = flow.key;
+  tomb.hash = flow.hash;
+  tomb.closed = ts;
+  tomb.client_isn = flow.client_isn;
+  tomb.client_isn_known = flow.client_isn_known;
+  link_back(tombs_, slot);
+  tomb_index_.insert(tomb.hash, slot);
+  ++tomb_count_;
+}
+
+void StreamTable::forget_tombstone(std::uint32_t slot) {
+  tomb_index_.erase(tombs_.slots[slot].hash, slot);
+  release(tombs_, slot);
+  --tomb_count_;
+}
+
+void StreamTable::forget_old_tombstones(Timestamp now) {
+  while (tombs_.head != kNil && now.ns - tombs_.slots[tombs_.head].closed.ns > limits_.tombstone_ns) {
+    forget_tombstone(tombs_.head);
+    ++stats_.tombstones_forgotten;
+  }
+}
+
+void StreamTable::expire_idle(Timestamp now, std::int64_t idle_ns) {
+  forget_old_tombstones(now);
+  // The activity list is ordered by last packet, so the idle flows are at its head.
+  while (flows_.head != kNil && now.ns - flows_.slots[flows_.head].last_seen.ns > idle_ns) {
+    close(flows_.head, CloseReason::Timeout, flows_.slots[flows_.head].last_seen);
+  }
+}
+
+void StreamTable::on_end(Timestamp last) {
+  std::vector<std::pair<FlowId, std::uint32_t>> open;
+  open.reserve(open_count_);
+  for (std::uint32_t slot = flows_.head; slot != kNil; slot = flows_.slots[slot].next) {
+    open.emplace_back(flows_.slots[slot].info.id, slot);
+  }
+  std::sort(open.begin(), open.end());
+  for (const auto& [id, slot] : open) {
+    const Flow& flow = flows_.slots[slot];
+    // flow.h: a flow with a FIN still open when the capture ends closes as Fin.
+    const bool fin = flow.dir[0].fin_seen() || flow.dir[1].fin_seen();
+    close(slot, fin ? CloseReason::Fin : CloseReason::EndOfCapture, flow.last_seen);
+  }
+  tombs_ = {};
+  tomb_index_.clear();
+  tomb_count_ = 0;
+  next_.on_end(last);
+}
+
+}  // namespace tlsdiag::reassembly

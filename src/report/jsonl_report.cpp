@@ -1,0 +1,49 @@
+#include "tlsdiag/report/jsonl_report.h"
+
+#include <string>
+#include <string_view>
+
+#include "tlsdiag/report/flow_json.h"
+
+namespace tlsdiag::report {
+
+namespace {
+
+// {"type":"<type>", ...the fields of |body|}: "type" first, so a reader can dispatch on the line
+// start (nlohmann::json itself orders keys alphabetically).
+std::string typed_line(std::string_view type, const nlohmann::json& body) {
+  const std::string fields = dump_json(body);  // "{...}"
+  std::string line = "{\"type\":\"" + std::string(type) + "\"";
+  if (fields.size() > 2) line += "," + fields.substr(1);
+  else line += "}";
+  return line;
+}
+
+}  // namespace
+
+void JsonlReport::end_line() {
+  out_ << '\n';
+  if (options().flush_each_flow) out_.flush();
+}
+
+void JsonlReport::write_flow(const analysis::FlowRecord& flow) {
+  out_ << typed_line("flow", flow_to_json(flow));
+  end_line();
+}
+
+void JsonlReport::write_input(const analysis::InputResult& result) {
+  // Inputs that read cleanly are only counted in the summary line.
+  if (!result.error) return;
+  out_ << typed_line("input", input_to_json(result));
+  end_line();
+}
+
+void JsonlReport::write_finish() {
+  nlohmann::json fields = summary_to_json(summary());
+  fields["tool"] = kToolName;
+  fields["version"] = options().tool_version;
+  out_ << typed_line("summary", fields) << '\n';
+  out_.flush();
+}
+
+}  // namespace tlsdiag::report

@@ -1,0 +1,66 @@
+#include "tlsdiag/report/report.h"
+
+#include <array>
+#include <utility>
+
+#include "tlsdiag/report/json_report.h"
+#include "tlsdiag/report/jsonl_report.h"
+#include "tlsdiag/report/text_report.h"
+
+namespace tlsdiag::report {
+
+namespace {
+
+struct FormatName {
+  Format format;
+  std::string_view name;
+};
+
+constexpr std::array<FormatName, 3> kFormats = {{
+    {Format::Text, "text"},
+    {Format::Json, "json"},
+    {Format::Jsonl, "jsonl"},
+}};
+
+}  // namespace
+
+std::optional<Format> parse_format(std::string_view text) {
+  for (const FormatName& f : kFormats) {
+    if (f.name == text) return f.format;
+  }
+  return std::nullopt;
+}
+
+std::string_view name(Format fmt) {
+  for (const FormatName& f : kFormats) {
+    if (f.format == fmt) return f.name;
+  }
+  return "text";
+}
+
+bool Report::selected(const analysis::FlowRecord& flow) const {
+  return !opts_.only_failures || flow.verdict.status == analysis::Status::Failed;
+}
+
+void Report::on_flow(const analysis::FlowRecord& flow) {
+  summary_.add_flow(flow);
+  if (selected(flow)) write_flow(flow);
+}
+
+void Report::on_input_done(const analysis::InputResult& result) {
+  summary_.add_input(result);
+  write_input(result);
+}
+
+void Report::on_finish() { write_finish(); }
+
+std::unique_ptr<Report> make_report(Format fmt, std::ostream& out, ReportOptions opts) {
+  switch (fmt) {
+    case Format::Json: return std::make_unique<JsonReport>(out, std::move(opts));
+    case Format::Jsonl: return std::make_unique<JsonlReport>(out, std::move(opts));
+    case Format::Text: break;
+  }
+  return std::make_unique<TextReport>(out, std::move(opts));
+}
+
+}  // namespace tlsdiag::report

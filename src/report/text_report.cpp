@@ -1,0 +1,332 @@
+#include "tlsdiag/report/text_report.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "tlsdiag/net/endpoint.h"
+#include "tlsdiag/tls/registry.h"
+#include "tlsdiag/util/hex.h"
+#include "tlsdiag/util/timestamp.h"
+
+namespace tlsdiag::report {
+
+using analysis::FlowRecord;
+using analysis::Reason;
+using analysis::Status;
+using reassembly::Direction;
+
+namespace {
+
+constexpr const char* kRed = "\x1b[31m";
+constexpr const char* kYellow = "\x1b[33m";
+constexpr const char* kGreen = "\x1b[32m";
+constexpr const char* kBold = "\x1b[1m";
+constexpr const char* kReset = "\x1b[0m";
+constexpr std::size_t kPayloadShown = 60;    // bytes of a non-TLS payload quoted
+constexpr std::size_t kServersShown = 10;    // rows of the top failing servers table
+
+std::size_t status_index(Status s) { return std::min<std::size_t>(static_cast<std::size_t>(s), 2); }
+
+const char* sender_name(Direction d) { return d == Direction::ClientToServer ? "client" : "server"; }
+
+std::string escape_byte(unsigned char b) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "\\x%02x", b);
+  return buf;
+}
+
+// Length of the valid UTF-8 sequence at |s[i]| that is not a control character, or 0.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  std::size_t len = 0;
+  unsigned char lo = 0x80, hi = 0xbf;  // allowed range of the second byte
+  if (b0 == 0xc2) { len = 2; lo = 0xa0; }  // U+0080..U+009F are C1 controls: escaped
+  else if (b0 >= 0xc3 && b0 <= 0xdf) len = 2;
+  else if (b0 == 0xe0) { len = 3; lo = 0xa0; }  // no overlong forms
+  else if (b0 == 0xed) { len = 3; hi = 0x9f; }  // no surrogates
+  else if (b0 >= 0xe1 && b0 <= 0xef) len = 3;
+  else if (b0 == 0xf0) { len = 4; lo = 0x90; }
+  else if (b0 >= 0xf1 && b0 <= 0xf3) len = 4;
+  else if (b0 == 0xf4) { len = 4; hi = 0x8f; }
+  if (len == 0 || i + len > s.size()) return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xbf)) return 0;
+  }
+  return len;
+}
+
+}  // namespace
+
+std::string terminal_safe(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b >= 0x20 && b < 0x7f) {
+      out.push_back(static_cast<char>(b));
+      ++i;
+    } else if (const std::size_t len = b >= 0x80 ? utf8_sequence(text, i) : 0; len != 0) {
+      out.append(text.substr(i, len));
+      i += len;
+    } else {
+      out += escape_byte(b);
+      ++i;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+class Painter {
+ public:
+  explicit Painter(bool on) : on_(on) {}
+  std::string operator()(std::string_view text, const char* code) const {
+    if (!on_) return std::string(text);
+    return std::string(code) + std::string(text) + kReset;
+  }
+
+ private:
+  bool on_;
+};
+
+const char* status_color(Status s) {
+  switch (s) {
+    case Status::Ok: return kGreen;
+    case Status::Failed: return kRed;
+    default: return kYellow;
+  }
+}
+
+// "192.0.2.10:51234 -> 192.0.2.1:443  SNI example.com  2024-01-02T03:04:05.123456Z"
+std::string flow_heading(const FlowRecord& flow) {
+  std::string line = net::to_string(flow.client) + " -> " + net::to_string(flow.server);
+  if (flow.client_hello && !flow.client_hello->sni.empty())
+    line += "  SNI " + terminal_safe(flow.client_hello->sni);
+  else
+    line += "  no SNI";
+  return line + "  " + format_rfc3339(flow.first_seen);
+}
+
+void field(std::ostream& os, std::string_view label, const std::string& value) {
+  os << "    " << label << std::string(label.size() < 10 ? 10 - label.size() : 1, ' ') << value << '\n';
+}
+
+std::string offered_line(const FlowRecord& flow) {
+  if (!flow.client_hello) return "no ClientHello";
+  const tls::ClientHello& ch = *flow.client_hello;
+  std::string line = "up to " + tls::version_name(ch.highest_version()) + ", " +
+                     std::to_string(ch.cipher_suites.size()) + " cipher suites";
+  if (!ch.alpn.empty()) {
+    line += ", ALPN";
+    for (const std::string& p : ch.alpn) line += " " + terminal_safe(p);
+  }
+  return line;
+}
+
+std::string chosen_line(const FlowRecord& flow) {
+  std::string line;
+  if (flow.hello_retry_request) {
+    const tls::ServerHello& hrr = *flow.hello_retry_request;
+    line = "HelloRetryRequest";
+    if (hrr.key_share_group) line += " (group " + tls::group_name(*hrr.key_share_group) + ")";
+    line += "; ";
+  }
+  if (!flow.server_hello) return line + "no ServerHello";
+  const tls::ServerHello& sh = *flow.server_hello;
+  line += tls::version_name(sh.selected_version) + ", " + tls::cipher_suite_name(sh.cipher_suite);
+  if (!sh.alpn.empty()) line += ", ALPN " + terminal_safe(sh.alpn);
+  return line;
+}
+
+std::string alert_line(const analysis::AlertRecord& a) {
+  std::string line = sender_name(a.sender);
+  if (a.encrypted) {
+    line += " encrypted alert (contents not visible)";
+  } else {
+    line += a.level == 1 ? " warning " : a.level == 2 ? " fatal " : " level " + std::to_string(a.level) + " ";
+    line += tls::alert_name(a.description) + " (" + std::to_string(a.description) + ")";
+  }
+  return line + " at #" + std::to_string(a.packet_number);
+}
+
+// "protocol_version_mismatch (certain), rejected by the server"
+std::string verdict_line(const analysis::Verdict& v) {
+  std::string line =
+      std::string(analysis::name(v.reason)) + " (" + std::string(analysis::name(v.confidence)) + ")";
+  switch (v.rejected_by) {
+    case analysis::RejectedBy::Client: return line + ", rejected by the client";
+    case analysis::RejectedBy::Server: return line + ", rejected by the server";
+    case analysis::RejectedBy::Network: return line + ", rejected by the network (injected reset?)";
+    case analysis::RejectedBy::None: return line;
+    default: return line + ", rejecting side unknown";
+  }
+}
+
+std::string failure_block(const FlowRecord& flow) {
+  std::ostringstream os;
+  os << "  " << flow_heading(flow) << '\n';
+  field(os, "offered", offered_line(flow));
+  field(os, "chosen", chosen_line(flow));
+  for (const analysis::AlertRecord& a : flow.alerts) field(os, "alert", alert_line(a));
+  for (Direction d : {Direction::ClientToServer, Direction::ServerToClient}) {
+    const std::vector<std::uint8_t>& prefix = flow.non_tls_prefix[index(d)];
+    if (!prefix.empty())
+      field(os, std::string(sender_name(d)) + " sent", '"' + printable_prefix(prefix, kPayloadShown) + '"');
+  }
+  field(os, "verdict", verdict_line(flow.verdict));
+  if (!flow.verdict.explanation.empty()) field(os, "why", terminal_safe(flow.verdict.explanation));
+  if (!flow.verdict.remediation.empty()) field(os, "fix", terminal_safe(flow.verdict.remediation));
+  for (const std::string& e : flow.verdict.evidence) field(os, "evidence", terminal_safe(e));
+  for (const std::string& n : flow.notes) field(os, "note", terminal_safe(n));
+  field(os, "history", flow.history.empty() ? "-" : terminal_safe(flow.history));
+  field(os, "source", terminal_safe(flow.source_file) + " #" + std::to_string(flow.first_packet));
+  return os.str();
+}
+
+std::string incomplete_block(const FlowRecord& flow) {
+  std::ostringstream os;
+  os << "  " << flow_heading(flow) << '\n';
+  std::string why = flow.verdict.explanation.empty() ? "-" : terminal_safe(flow.verdict.explanation);
+  field(os, "why", why + " (confidence " + std::string(analysis::name(flow.verdict.confidence)) + ")");
+  field(os, "history", flow.history.empty() ? "-" : terminal_safe(flow.history));
+  field(os, "source", terminal_safe(flow.source_file) + " #" + std::to_string(flow.first_packet));
+  return os.str();
+}
+
+std::string success_line(const FlowRecord& flow) {
+  std::string line = "  " + flow_heading(flow);
+  if (flow.server_hello) {
+    line += "  " + tls::version_name(flow.server_hello->selected_version) + "  " +
+            tls::cipher_suite_name(flow.server_hello->cipher_suite);
+  }
+  if (flow.resumed) line += "  resumed";
+  return line + '\n';
+}
+
+std::string plural(std::uint64_t n, std::string_view word) {
+  return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+void TextReport::write_flow(const FlowRecord& flow) {
+  const Status status = flow.verdict.status;
+  std::string block;
+  if (status == Status::Failed) block = failure_block(flow);
+  else if (status == Status::Incomplete) block = incomplete_block(flow);
+  else if (options().show_ok) block = success_line(flow);
+  else return;  // successes are only counted
+  const auto reason = std::min(static_cast<std::size_t>(flow.verdict.reason), kReasonCount - 1);
+  blocks_[status_index(status)][reason].push_back(std::move(block));
+}
+
+void TextReport::write_input(const analysis::InputResult&) {}
+
+void TextReport::write_group(Status status, Reason reason) {
+  const std::vector<std::string>& blocks = blocks_[status_index(status)][static_cast<std::size_t>(reason)];
+  if (blocks.empty()) return;
+  const Painter paint(options().color);
+  out_ << paint("[" + std::string(analysis::name(reason)) + "] " + plural(blocks.size(), "flow"),
+                status_color(status))
+       << '\n';
+  const std::size_t limit = options().max_per_reason;
+  const std::size_t shown = limit == 0 ? blocks.size() : std::min(limit, blocks.size());
+  for (std::size_t i = 0; i < shown; ++i) {
+    out_ << blocks[i];
+    if (status == Status::Failed) out_ << '\n';
+  }
+  if (shown < blocks.size())
+    out_ << "  ... " << plural(blocks.size() - shown, "more flow") << " not shown\n";
+  if (status != Status::Failed) out_ << '\n';
+}
+
+void TextReport::write_successes() {
+  const Painter paint(options().color);
+  const std::uint64_t ok = summary().ok();
+  if (options().only_failures) return;
+  if (!options().show_ok) {
+    out_ << paint("Successful handshakes: " + std::to_string(ok), kBold) << " (not listed)\n\n";
+    return;
+  }
+  out_ << paint("Successful handshakes: " + std::to_string(ok), kBold) << '\n';
+  for (const std::vector<std::string>& lines : blocks_[status_index(Status::Ok)])
+    for (const std::string& line : lines) out_ << line;
+  out_ << '\n';
+}
+
+void TextReport::write_finish() {
+  const Painter paint(options().color);
+  const Summary& s = summary();
+  out_ << paint("Failed handshakes: " + std::to_string(s.failed()), kBold) << "\n\n";
+  for (std::size_t r = 0; r < kReasonCount; ++r) write_group(Status::Failed, static_cast<Reason>(r));
+  if (!options().only_failures) {
+    out_ << paint("Incomplete handshakes: " + std::to_string(s.incomplete()), kBold) << "\n\n";
+    for (std::size_t r = 0; r < kReasonCount; ++r) write_group(Status::Incomplete, static_cast<Reason>(r));
+  }
+  write_successes();
+  write_summary();
+  out_.flush();
+}
+
+void TextReport::write_summary() {
+  const Painter paint(options().color);
+  const Summary& s = summary();
+  const analysis::InputStats& t = s.totals();
+  char row[160];
+  out_ << paint("Summary", kBold) << '\n';
+  out_ << "  inputs      " << s.inputs() << " (" << s.input_errors().size() << " with errors)\n";
+  out_ << "  packets     " << t.packets << " (TCP " << t.tcp_packets << ", non-TCP " << t.non_tcp
+       << ", non-IP " << t.non_ip << ", truncated " << t.truncated_packets << ", malformed "
+       << t.malformed << ")\n";
+  out_ << "  flows       " << s.flows() << " (ok " << s.ok() << ", failed " << s.failed()
+       << ", incomplete " << s.incomplete() << "; established " << s.established() << ", resumed "
+       << s.resumed() << ")\n";
+  if (t.flows_evicted != 0) out_ << "  evicted     " << t.flows_evicted << " flows (flow table full)\n";
+  out_ << "  hellos      " << s.client_hellos() << " ClientHello, " << s.server_hellos()
+       << " ServerHello\n\n";
+
+  std::snprintf(row, sizeof row, "  %-30s %7s  %s\n", "reason", "flows", "rejected by");
+  out_ << row;
+  for (std::size_t r = 0; r < kReasonCount; ++r) {
+    const auto reason = static_cast<Reason>(r);
+    if (s.count(reason) == 0) continue;
+    std::string sides;
+    for (std::size_t w = 0; w < kRejectedByCount; ++w) {
+      const auto who = static_cast<analysis::RejectedBy>(w);
+      if (s.count(reason, who) == 0) continue;
+      if (!sides.empty()) sides += ", ";
+      sides += std::string(analysis::name(who)) + " " + std::to_string(s.count(reason, who));
+    }
+    std::snprintf(row, sizeof row, "  %-30s %7llu  %s\n", std::string(analysis::name(reason)).c_str(),
+                  static_cast<unsigned long long>(s.count(reason)), sides.c_str());
+    out_ << row;
+  }
+
+  const std::vector<ServerFailures> servers = s.top_failing_servers(kServersShown);
+  if (!servers.empty()) {
+    std::size_t width = 20;
+    for (const ServerFailures& f : servers) width = std::max(width, terminal_safe(f.server).size());
+    out_ << "\n  " << paint("top failing servers", kBold) << '\n';
+    for (const ServerFailures& f : servers) {
+      const std::string label = terminal_safe(f.server);
+      out_ << "  " << label << std::string(width - label.size() + 2, ' ') << f.failed << "  "
+           << analysis::name(f.top_reason) << '\n';
+    }
+  }
+
+  if (!s.input_errors().empty()) {
+    out_ << '\n' << paint("Input errors", kRed) << '\n';
+    for (const InputError& e : s.input_errors()) {
+      out_ << "  " << terminal_safe(e.path) << ": " << terminal_safe(e.message);
+      // Most capture errors already name the offset in their message.
+      if (e.offset && e.message.find(std::to_string(*e.offset)) == std::string::npos)
+        out_ << " (at byte " << *e.offset << ")";
+      out_ << '\n';
+    }
+  }
+}
+
+}  // namespace tlsdiag::report
