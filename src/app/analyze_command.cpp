@@ -129,9 +129,8 @@ int analyze_command(int argc, char** argv) {
     analysis::InputResult result = analyze_file(path, o.pipeline, *rep);
     if (result.error) {
       input_error = true;
-      std::cerr << "tlsdiag: " << path;
-      if (result.error_offset) std::cerr << ": at byte " << *result.error_offset;
-      std::cerr << ": " << *result.error << "\n";
+      // The capture stage's message names the file and, where it knows it, the byte offset.
+      std::cerr << "tlsdiag: " << *result.error << "\n";
     }
     rep->on_input_done(result);
   }
