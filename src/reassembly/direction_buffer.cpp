@@ -34,6 +34,11 @@ void DirectionBuffer::add(std::uint32_t seq, std::span<const std::uint8_t> captu
   if (captured.size() < length) ++stats_.truncated_packets;
   const std::int64_t begin = to_offset(seq);
   const std::int64_t end = begin + length;
+  if (begin > next_ && acked_to_ > next_ && delivering_) {
+    // The peer acknowledged bytes before this segment that were never captured, and the sender
+    // has moved on past them: they will not come.
+    give_up_until(std::min(begin, acked_to_), out);
+  }
   if (!delivering_) return count_only(begin, end);
   if (end <= next_) {
     stats_.retransmitted_bytes += length;
@@ -217,20 +222,17 @@ void DirectionBuffer::count_only(std::int64_t begin, std::int64_t end) {
   next_ = std::max(next_, end);
 }
 
-void DirectionBuffer::acked(std::uint32_t ack, DeliverySink& out) {
-  if (!started_) return;
-  std::int64_t acked_to = to_offset(ack);
-  if (fin_seen()) acked_to = std::min(acked_to, fin_offset_);
-  if (!delivering_) {
-    next_ = std::max(next_, acked_to);
-    return;
-  }
-  // Sent and acknowledged but never captured: declare the holes, delivering what is held.
-  while (delivering_ && next_ < acked_to) {
-    if (!pieces_.empty() && pieces_.begin()->first < acked_to) {
+void DirectionBuffer::acked(std::uint32_t ack) {
+  if (started_) acked_to_ = std::max(acked_to_, to_offset(ack));
+}
+
+// Declares everything before offset that has not arrived missing, delivering held pieces.
+void DirectionBuffer::give_up_until(std::int64_t offset, DeliverySink& out) {
+  while (delivering_ && next_ < offset) {
+    if (!pieces_.empty() && pieces_.begin()->first < offset) {
       skip_to(pieces_.begin()->first, out);
     } else {
-      skip_to(acked_to, out);
+      skip_to(offset, out);
     }
   }
 }
@@ -241,9 +243,9 @@ void DirectionBuffer::fin(std::uint32_t seq) {
 }
 
 void DirectionBuffer::flush(DeliverySink& out) {
+  // Bytes before the FIN were sent; bytes before the peer's ACK were sent and received.
+  give_up_until(fin_seen() ? fin_offset_ : acked_to_, out);
   while (delivering_ && !pieces_.empty()) skip_to(pieces_.begin()->first, out);
-  // The FIN's position proves the bytes before it were sent.
-  if (delivering_ && fin_seen() && next_ < fin_offset_) skip_to(fin_offset_, out);
 }
 
 }  // namespace tlsdiag::reassembly

@@ -56,7 +56,8 @@ void SlotIndex::clear() {
 }
 
 void SlotIndex::grow() {
-  std::vector<Entry> old = std::exchange(entries_, std::vector<Entry>(entries_.empty() ? 16 : entries_.size() * 2));
+  std::vector<Entry> old =
+      std::exchange(entries_, std::vector<Entry>(entries_.empty() ? 16 : entries_.size() * 2));
   mask_ = entries_.size() - 1;
   for (const Entry& e : old) {
     if (e.slot == kNone) continue;

@@ -158,8 +158,7 @@ std::uint32_t StreamTable::open_flow(const TupleKey& key, std::uint64_t hash,
   FlowInfo& info = flow.info;
   info.id = ++last_id_;
   const bool syn = seg.has(flags::kSyn);
-  const bool sender_is_client =
-      syn ? !seg.has(flags::kAck) : sender_looks_like_client(seg);
+  const bool sender_is_client = syn ? !seg.has(flags::kAck) : sender_looks_like_client(seg);
   info.client = sender_is_client ? seg.src : seg.dst;
   info.server = sender_is_client ? seg.dst : seg.src;
   info.syn_seen = syn;  // a SYN or a SYN-ACK: either way the roles are certain
@@ -178,7 +177,7 @@ void StreamTable::process(std::uint32_t slot, const net::Segment& seg) {
   Flow& flow = flows_.slots[slot];
   const FlowId id = flow.info.id;
   const Direction dir = same_endpoint(seg.src, flow.info.client) ? Direction::ClientToServer
-                                                                  : Direction::ServerToClient;
+                                                                 : Direction::ServerToClient;
   TcpEvent event = note_packet(slot, dir, seg);
   DirectionBuffer& mine = flow.dir[index(dir)];
   DirectionBuffer& peer = flow.dir[index(opposite(dir))];
@@ -196,10 +195,7 @@ void StreamTable::process(std::uint32_t slot, const net::Segment& seg) {
     retire(slot, CloseReason::Rst, seg.ts);
     return;
   }
-  if (seg.has(flags::kAck)) {
-    DirectionOut peer_out(next_, id, opposite(dir), seg.ts);
-    peer.acked(seg.ack, peer_out);
-  }
+  if (seg.has(flags::kAck)) peer.acked(seg.ack);
   if (seg.payload_len > 0) {
     DirectionOut out(next_, id, dir, seg.ts);
     mine.add(data_seq, seg.payload, seg.payload_len, Origin{seg.ts, seg.packet_number}, out);
@@ -283,11 +279,20 @@ void StreamTable::retire(std::uint32_t slot, CloseReason why, Timestamp ts) {
 void StreamTable::count_close(CloseReason why) {
   ++stats_.flows_closed;
   switch (why) {
-    case CloseReason::Fin: ++stats_.closed_fin; break;
-    case CloseReason::Rst: ++stats_.closed_rst; break;
-    case CloseReason::EndOfCapture: ++stats_.closed_end_of_capture; break;
-    case CloseReason::Timeout: ++stats_.closed_timeout; break;
-    case CloseReason::Evicted: break;  // counted as flows_evicted by the caller
+    case CloseReason::Fin:
+      ++stats_.closed_fin;
+      break;
+    case CloseReason::Rst:
+      ++stats_.closed_rst;
+      break;
+    case CloseReason::EndOfCapture:
+      ++stats_.closed_end_of_capture;
+      break;
+    case CloseReason::Timeout:
+      ++stats_.closed_timeout;
+      break;
+    case CloseReason::Evicted:
+      break;  // counted as flows_evicted by the caller
   }
 }
 
@@ -316,7 +321,8 @@ void StreamTable::forget_tombstone(std::uint32_t slot) {
 }
 
 void StreamTable::forget_old_tombstones(Timestamp now) {
-  while (tombs_.head != kNil && now.ns - tombs_.slots[tombs_.head].closed.ns > limits_.tombstone_ns) {
+  while (tombs_.head != kNil &&
+         now.ns - tombs_.slots[tombs_.head].closed.ns > limits_.tombstone_ns) {
     forget_tombstone(tombs_.head);
     ++stats_.tombstones_forgotten;
   }

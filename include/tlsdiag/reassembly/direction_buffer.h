@@ -4,8 +4,8 @@
 //
 // Input: segment payloads (32-bit seq, captured bytes, on-the-wire length), the peer's ACKs and
 // the FIN's position. Output, through a DeliverySink: the direction's bytes in sequence order,
-// each byte once, with skip(n) wherever n bytes can never arrive (snaplen cut, acked but not
-// captured, given up on when a buffer cap is hit, still missing at flush).
+// each byte once, with skip(n) wherever n bytes can never arrive (snaplen cut, acked by the peer
+// but not captured, given up on when a buffer cap is hit, still missing at flush).
 //
 // Sequence numbers are unwrapped into signed 64-bit offsets from the first expected byte (0), so
 // wraparound past 2^32 is invisible to the rest of the logic. In-order payload is handed to the
@@ -25,8 +25,8 @@
 namespace tlsdiag::reassembly {
 
 struct BufferLimits {
-  std::size_t max_bytes = 1 << 20;    // out-of-order payload bytes held
-  std::size_t max_segments = 4096;    // out-of-order pieces held
+  std::size_t max_bytes = 1 << 20;  // out-of-order payload bytes held
+  std::size_t max_segments = 4096;  // out-of-order pieces held
 };
 
 // Where bytes came from: the packet that first carried them.
@@ -58,21 +58,26 @@ class DirectionBuffer {
   // possibly shorter when the snaplen cut the packet) are known.
   void add(std::uint32_t seq, std::span<const std::uint8_t> captured, std::uint32_t length,
            const Origin& origin, DeliverySink& out);
-  // The peer acknowledged everything before `ack`: bytes before it that were never seen are
-  // declared missing (a FIN's sequence slot is not data and is never declared missing).
-  void acked(std::uint32_t ack, DeliverySink& out);
+  // The peer acknowledged everything before `ack`. Bytes before it that have not arrived are
+  // declared missing once the sender's later bytes arrive, or at flush: not at once, because a
+  // capture merged from two taps can show an ACK before the data it acknowledges.
+  void acked(std::uint32_t ack);
   // A FIN at `seq` (after this direction's last data byte). The first one counts.
   void fin(std::uint32_t seq);
-  // Delivers everything still held, in order, declaring the holes between pieces missing.
+  // Delivers everything still held, in order, declaring missing the holes between pieces and
+  // any bytes the FIN or the peer's ACK proves were sent.
   void flush(DeliverySink& out);
 
   bool fin_seen() const { return fin_offset_ >= 0; }
-  // The FIN was seen and every byte before it delivered, declared missing, or counted.
-  bool complete() const { return fin_seen() && next_ >= fin_offset_; }
+  // The FIN was seen and every byte before it delivered, declared missing or counted, or
+  // acknowledged by the peer (flush then declares what is still missing).
+  bool complete() const { return fin_seen() && (next_ >= fin_offset_ || acked_to_ >= fin_offset_); }
   bool delivering() const { return delivering_; }
   // Offset of the next expected byte (bytes delivered, skipped or counted since start).
   std::int64_t next_offset() const { return next_; }
-  std::uint32_t next_seq() const { return static_cast<std::uint32_t>(base_seq_ + static_cast<std::uint64_t>(next_)); }
+  std::uint32_t next_seq() const {
+    return static_cast<std::uint32_t>(base_seq_ + static_cast<std::uint64_t>(next_));
+  }
   std::size_t buffered_bytes() const { return buffered_bytes_; }
   std::size_t buffered_segments() const { return pieces_.size(); }
 
@@ -105,6 +110,7 @@ class DirectionBuffer {
   void store(const Span& span, std::int64_t to, DeliverySink& out);
   bool fits(std::size_t bytes) const;
   void skip_to(std::int64_t offset, DeliverySink& out);
+  void give_up_until(std::int64_t offset, DeliverySink& out);
   void drain(DeliverySink& out);
   void emit_bytes(std::span<const std::uint8_t> bytes, const Origin& origin, DeliverySink& out);
   void declare_missing(std::uint64_t missing, DeliverySink& out);
@@ -112,9 +118,10 @@ class DirectionBuffer {
   void count_only(std::int64_t begin, std::int64_t end);
 
   BufferLimits limits_;
-  std::uint32_t base_seq_ = 0;    // sequence number of offset 0
-  std::int64_t next_ = 0;         // next expected offset
-  std::int64_t fin_offset_ = -1;  // offset of the FIN's sequence slot, -1 until seen
+  std::uint32_t base_seq_ = 0;            // sequence number of offset 0
+  std::int64_t next_ = 0;                 // next expected offset
+  std::int64_t fin_offset_ = -1;          // offset of the FIN's sequence slot, -1 until seen
+  std::int64_t acked_to_ = 0;             // highest offset the peer acknowledged
   std::map<std::int64_t, Piece> pieces_;  // disjoint, all beyond next_
   std::size_t buffered_bytes_ = 0;
   DirectionStats stats_;

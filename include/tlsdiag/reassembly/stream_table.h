@@ -5,19 +5,21 @@
 // construction: per connection on_open, on_tcp for SYN/SYN-ACK (every one), FIN and RST (once per
 // direction), each direction's bytes in order via on_data (gaps via on_gap), and on_close with
 // the FlowStats; then on_end. Gaps and closes are stamped with the segment that caused them, or
-// (end of input, eviction, timeout) with the flow's last packet time.
+// (end of input, eviction, timeout) with the flow's last packet time. FlowIds count from 1. For
+// one segment: its Syn/SynAck event, then data and gaps, then its Fin event; for a RST: the held
+// data, the Rst event, on_close.
 //
 // A flow is the bidirectional 4-tuple. Client = the SYN sender (or the SYN-ACK receiver); picked
 // up mid-stream, the client is guessed: the unprivileged port's side when exactly one port is
 // below 1024, else the first segment's sender. Per-direction bookkeeping is a DirectionBuffer.
 //
-// Closing: both FINs seen and the data before them accounted for (Fin; also when a SYN with a
-// new ISN arrives after a FIN, the tuple being reused); a RST (Rst, at once);
-// the end of input (Fin if a FIN was seen, else EndOfCapture, in FlowId order); a full table
-// (Evicted, the least recently active flow); expire_idle (Timeout). Held out-of-order bytes are
-// flushed, with gaps, before on_close. A closed tuple leaves a tombstone so trailing ACKs and
-// retransmissions are counted as late instead of opening a new flow; a new SYN (another ISN)
-// opens one.
+// Closing: both FINs seen and the data before them accounted for (Fin); a SYN with a new ISN
+// after a FIN, the tuple being reused (Fin); a RST (Rst, at once); the end of input (Fin if a
+// FIN was seen, as flow.h says, else EndOfCapture; in FlowId order); a full table (Evicted, the
+// least recently active flow); expire_idle (Timeout). Held out-of-order bytes are flushed, with
+// gaps, before on_close. A tuple closed by Fin, Rst or eviction leaves a tombstone so trailing
+// ACKs and retransmissions (a repeated SYN too) count as late instead of opening a new flow; a
+// SYN with another ISN opens one.
 //
 // Limits: max_flows open flows; per direction ReassemblyLimits' buffer caps; tombstones at most
 // max_flows, each forgotten tombstone_ns of capture time after its close. Once on_data returns
@@ -36,7 +38,7 @@ namespace tlsdiag::reassembly {
 
 struct ReassemblyLimits {
   std::size_t max_buffered_bytes_per_direction = 1 << 20;  // out-of-order bytes held
-  std::size_t max_out_of_order_segments = 4096;             // per direction
+  std::size_t max_out_of_order_segments = 4096;            // per direction
   std::size_t max_flows = 1'000'000;  // open flows; past it evict the least recently active
   // How long (capture time) a closed tuple absorbs trailing segments: 2 x MSL, as TIME-WAIT
   // (RFC 9293 §3.4.2, MSL = 2 minutes).
@@ -52,10 +54,10 @@ struct ReassemblyStats {
   std::uint64_t closed_rst = 0;
   std::uint64_t closed_end_of_capture = 0;
   std::uint64_t closed_timeout = 0;
-  std::uint64_t late_segments = 0;        // segments of a closed flow, absorbed by its tombstone
-  std::uint64_t duplicate_fins = 0;       // repeated FINs, counted but not re-emitted
-  std::uint64_t tombstones_forgotten = 0; // dropped by age or by the cap
-  std::uint64_t buffer_cap_hits = 0;      // directions that hit a buffer cap
+  std::uint64_t late_segments = 0;         // segments of a closed flow, absorbed by its tombstone
+  std::uint64_t duplicate_fins = 0;        // repeated FINs, counted but not re-emitted
+  std::uint64_t tombstones_forgotten = 0;  // dropped by age or by the cap
+  std::uint64_t buffer_cap_hits = 0;       // directions that hit a buffer cap
 };
 
 class StreamTable : public net::SegmentSink {
@@ -91,7 +93,7 @@ class StreamTable : public net::SegmentSink {
     Timestamp last_seen;
     std::uint32_t client_isn = 0;  // to tell a retransmitted SYN from a new connection
     bool client_isn_known = false;
-    std::uint32_t prev = kNil;     // activity list, least recent first
+    std::uint32_t prev = kNil;  // activity list, least recent first
     std::uint32_t next = kNil;
   };
   // A closed tuple, remembered to absorb trailing segments.
