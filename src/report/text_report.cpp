@@ -286,10 +286,12 @@ void TextReport::write_summary() {
        << s.resumed() << ")\n";
   if (t.flows_evicted != 0) out_ << "  evicted     " << t.flows_evicted << " flows (flow table full)\n";
   out_ << "  hellos      " << s.client_hellos() << " ClientHello, " << s.server_hellos()
-       << " ServerHello\n\n";
+       << " ServerHello\n";
 
-  std::snprintf(row, sizeof row, "  %-30s %7s  %s\n", "reason", "flows", "rejected by");
-  out_ << row;
+  if (s.flows() != 0) {
+    std::snprintf(row, sizeof row, "\n  %-30s %7s  %s\n", "reason", "flows", "rejected by");
+    out_ << row;
+  }
   for (std::size_t r = 0; r < kReasonCount; ++r) {
     const auto reason = static_cast<Reason>(r);
     if (s.count(reason) == 0) continue;
@@ -320,7 +322,10 @@ void TextReport::write_summary() {
   if (!s.input_errors().empty()) {
     out_ << '\n' << paint("Input errors", kRed) << '\n';
     for (const InputError& e : s.input_errors()) {
-      out_ << "  " << terminal_safe(e.path) << ": " << terminal_safe(e.message);
+      // Capture errors usually start with the path already.
+      out_ << "  ";
+      if (e.message.rfind(e.path, 0) != 0) out_ << terminal_safe(e.path) << ": ";
+      out_ << terminal_safe(e.message);
       // Most capture errors already name the offset in their message.
       if (e.offset && e.message.find(std::to_string(*e.offset)) == std::string::npos)
         out_ << " (at byte " << *e.offset << ")";

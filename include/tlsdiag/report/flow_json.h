@@ -4,6 +4,8 @@
 // docs/tlsdiag-output.schema.json. Strings taken from the capture may hold invalid UTF-8: dump
 // with dump_json() (or error_handler_t::replace), never a plain dump().
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>

@@ -5,6 +5,7 @@
 // Schema: docs/output.md and docs/tlsdiag-output.schema.json.
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tlsdiag/report/report.h"

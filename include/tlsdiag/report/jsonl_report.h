@@ -5,6 +5,7 @@
 //   {"type":"summary",...} last, in on_finish
 // With ReportOptions::flush_each_flow the stream is flushed after every line (live mode).
 #include <ostream>
+#include <utility>
 
 #include "tlsdiag/report/report.h"
 

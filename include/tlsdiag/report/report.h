@@ -9,6 +9,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "tlsdiag/analysis/flow_sink.h"
 #include "tlsdiag/report/summary.h"

@@ -7,6 +7,8 @@
 #include <array>
 #include <ostream>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tlsdiag/report/report.h"

@@ -1,0 +1,187 @@
+#include "tlsdiag/report/text_report.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "report_fixtures.h"
+
+namespace tlsdiag::report {
+namespace {
+
+using namespace fixtures;  // NOLINT(google-build-using-namespace)
+
+std::string render(ReportOptions opts, const std::vector<FlowRecord>& flows = all_flows()) {
+  std::ostringstream out;
+  TextReport report(out, std::move(opts));
+  for (const FlowRecord& f : flows) report.on_flow(f);
+  report.on_input_done(good_input());
+  report.on_input_done(broken_input());
+  report.on_finish();
+  return out.str();
+}
+
+bool contains(const std::string& text, std::string_view needle) {
+  return text.find(needle) != std::string::npos;
+}
+
+TEST(TextReport, FailureBlockHasTheKeyFacts) {
+  const std::string out = render({});
+  for (std::string_view fact : {
+           "Failed handshakes: 3",
+           "[protocol_version_mismatch] 1 flow",
+           "  192.0.2.10:51000 -> 192.0.2.1:443  SNI example.com  2024-01-02T03:04:05.123456Z",
+           "    offered   up to TLS 1.0, 3 cipher suites",
+           "    chosen    no ServerHello",
+           "    alert     server fatal protocol_version (70) at #16",
+           "    verdict   protocol_version_mismatch (certain), rejected by the server",
+           "    why       The server rejected the client's highest version TLS 1.0 with a "
+           "protocol_version alert; it requires a newer version.",
+           "    fix       Enable TLS 1.2 or TLS 1.3 on the client.",
+           "    evidence  #16 server alert fatal protocol_version",
+           "    source    capture.pcap #11",
+       }) {
+    EXPECT_TRUE(contains(out, fact)) << "missing: " << fact << "\n" << out;
+  }
+}
+
+TEST(TextReport, EncryptedAlertAndIpv6) {
+  const std::string out = render({});
+  EXPECT_TRUE(contains(out, "[certificate_rejected] 1 flow"));
+  EXPECT_TRUE(contains(out, "[2001:db8::10]:51000 -> [2001:db8::1]:443  SNI internal.example"));
+  EXPECT_TRUE(contains(out, "    chosen    TLS 1.3, TLS_AES_256_GCM_SHA384"));
+  EXPECT_TRUE(contains(out, "    alert     client encrypted alert (contents not visible) at #27"));
+  EXPECT_TRUE(contains(out, "    verdict   certificate_rejected (likely), rejected by the client\n"));
+}
+
+TEST(TextReport, NonTlsShowsThePayload) {
+  const std::string out = render({});
+  EXPECT_TRUE(contains(out, "[non_tls_traffic] 1 flow"));
+  EXPECT_TRUE(contains(out, "    offered   no ClientHello"));
+  EXPECT_TRUE(contains(out, "    server sent \"SSH-2.0-OpenSSH_9.2\\n\""));
+  EXPECT_TRUE(contains(out, "    verdict   non_tls_traffic (likely), rejecting side unknown\n"));
+}
+
+TEST(TextReport, SectionsInOrder) {
+  const std::string out = render({});
+  const auto failed = out.find("Failed handshakes: 3");
+  const auto version = out.find("[protocol_version_mismatch]");
+  const auto cert = out.find("[certificate_rejected]");
+  const auto incomplete = out.find("Incomplete handshakes: 1");
+  const auto truncated = out.find("[capture_truncated] 1 flow");
+  const auto ok = out.find("Successful handshakes: 1 (not listed)");
+  const auto summary = out.find("Summary\n");
+  ASSERT_NE(summary, std::string::npos) << out;
+  EXPECT_LT(failed, version);
+  EXPECT_LT(version, cert);  // vocabulary order
+  EXPECT_LT(cert, incomplete);
+  EXPECT_LT(incomplete, truncated);
+  EXPECT_LT(truncated, ok);
+  EXPECT_LT(ok, summary);
+  EXPECT_TRUE(contains(out, "    why       The capture ended before the server answered the ClientHello. "
+                            "(confidence unknown)"));
+  EXPECT_FALSE(contains(out, "TLS_AES_128_GCM_SHA256"));  // successes not listed
+}
+
+TEST(TextReport, SummaryTableAndInputErrors) {
+  const std::string out = render({});
+  EXPECT_TRUE(contains(out, "  flows       5 (ok 1, failed 3, incomplete 1; established 1, resumed 0)"))
+      << out;
+  EXPECT_TRUE(contains(out, "  inputs      2 (1 with errors)"));
+  EXPECT_TRUE(contains(out, "  packets     123 (TCP 113"));
+  EXPECT_TRUE(contains(out, "  protocol_version_mismatch            1  server 1\n"));
+  EXPECT_TRUE(contains(out, "  ok                                   1  none 1\n"));
+  EXPECT_TRUE(contains(out, "top failing servers"));
+  EXPECT_TRUE(contains(out, "  192.0.2.1:443 (example.com)"));
+  EXPECT_TRUE(contains(out, "Input errors\n  broken.pcap: truncated record at byte 1234\n"));
+}
+
+TEST(TextReport, InputErrorNamingItsPathIsNotPrefixedTwice) {
+  std::ostringstream out;
+  TextReport report(out, {});
+  analysis::InputResult bad = broken_input();
+  bad.error = "broken.pcap: packet 1 at byte 24: file ends in the middle of a record";
+  bad.error_offset = 24;
+  report.on_input_done(bad);
+  report.on_finish();
+  EXPECT_TRUE(contains(out.str(), "\n  broken.pcap: packet 1 at byte 24: file ends in the middle of a record\n"))
+      << out.str();
+  EXPECT_FALSE(contains(out.str(), "reason "));  // no flows, no reason table
+}
+
+TEST(TextReport, ShowOkListsSuccesses) {
+  ReportOptions opts;
+  opts.show_ok = true;
+  const std::string out = render(opts);
+  EXPECT_TRUE(contains(out, "Successful handshakes: 1\n"));
+  EXPECT_TRUE(contains(out, "  192.0.2.10:51000 -> 192.0.2.1:443  SNI example.com  "
+                            "2024-01-02T03:04:05.123456Z  TLS 1.3  TLS_AES_128_GCM_SHA256\n"));
+}
+
+TEST(TextReport, OnlyFailures) {
+  ReportOptions opts;
+  opts.only_failures = true;
+  opts.show_ok = true;
+  const std::string out = render(opts);
+  EXPECT_TRUE(contains(out, "[protocol_version_mismatch] 1 flow"));
+  EXPECT_FALSE(contains(out, "Incomplete handshakes"));
+  EXPECT_FALSE(contains(out, "[capture_truncated]"));
+  EXPECT_FALSE(contains(out, "Successful handshakes"));
+  EXPECT_TRUE(contains(out, "  flows       5 (ok 1, failed 3, incomplete 1"));  // still counted
+}
+
+TEST(TextReport, MaxPerReason) {
+  ReportOptions opts;
+  opts.max_per_reason = 1;
+  const std::vector<FlowRecord> flows(4, version_rejected());
+  const std::string out = render(opts, flows);
+  EXPECT_TRUE(contains(out, "[protocol_version_mismatch] 4 flows"));
+  EXPECT_TRUE(contains(out, "  ... 3 more flows not shown"));
+  std::size_t blocks = 0;
+  for (auto pos = out.find("    verdict "); pos != std::string::npos; pos = out.find("    verdict ", pos + 1))
+    ++blocks;
+  EXPECT_EQ(blocks, 1u);
+}
+
+TEST(TextReport, ColorOnlyWhenAsked) {
+  EXPECT_FALSE(contains(render({}), "\x1b["));
+  ReportOptions opts;
+  opts.color = true;
+  const std::string out = render(opts);
+  EXPECT_TRUE(contains(out, "\x1b[31m[protocol_version_mismatch] 1 flow\x1b[0m"));
+}
+
+TEST(TextReport, NamesFromTheWireCannotDriveTheTerminal) {
+  FlowRecord f = version_rejected();
+  f.client_hello->sni = "evil\x1b[2J.example";
+  const std::string out = render({}, {f});
+  EXPECT_FALSE(contains(out, "\x1b"));
+  EXPECT_TRUE(contains(out, "SNI evil\\x1b[2J.example"));
+}
+
+TEST(TerminalSafe, EscapesControlsAndBadUtf8KeepsText) {
+  struct Case {
+    std::string in;
+    std::string out;
+  };
+  const Case cases[] = {
+      {"example.com", "example.com"},
+      {"a\tb\nc", "a\\x09b\\x0ac"},
+      {"\x7f", "\\x7f"},
+      {"caf\xc3\xa9", "caf\xc3\xa9"},             // é stays
+      {"\xe2\x86\x92", "\xe2\x86\x92"},           // → stays
+      {"\xf0\x9f\x94\x92", "\xf0\x9f\x94\x92"},   // 4-byte sequence stays
+      {"\xc2\x9b" "31m", "\\xc2\\x9b31m"},        // C1 CSI escaped
+      {"\xff\xfe", "\\xff\\xfe"},
+      {"\xe2\x86", "\\xe2\\x86"},                 // truncated sequence
+      {"\xc0\xaf", "\\xc0\\xaf"},                 // overlong '/'
+      {"\xed\xa0\x80", "\\xed\\xa0\\x80"},        // surrogate
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.in);
+    EXPECT_EQ(terminal_safe(c.in), c.out);
+  }
+}
+
+}  // namespace
+}  // namespace tlsdiag::report
