@@ -47,9 +47,13 @@ void finalize(FlowRecord& f) {
   const bool tls13 = f.server_hello && tls::version_rank(f.server_hello->selected_version) == tls::version::kTls13;
   if (tls13) {
     const Tls13Outcome o = tls13_outcome(f);
-    f.established = o.client_finished_flight && !o.client_aborted && !o.server_aborted && o.data_after_handshake &&
-                    !has_fatal_plain_alert(f);
+    // Both Finished messages went out (the server's ends its flight, the client's is the first
+    // client record bigger than an alert) and neither side aborted right after.
+    f.established = o.client_finished && !o.client_aborted && !o.server_aborted && !has_fatal_plain_alert(f);
     f.resumed = f.server_hello->pre_shared_key;
+  } else if (f.server_hello && f.server_hello->selected_version == tls::version::kSsl2) {
+    // SSLv2: after the hellos both sides exchanged records (CLIENT-MASTER-KEY, then protected).
+    f.established = f.encrypted[0].bytes > 0 && f.encrypted[1].bytes > 0;
   } else if (f.server_hello) {
     f.established = established_tls12(f) && !has_fatal_plain_alert(f);
     // RFC 5246 §7.3 abbreviated handshake: the server goes straight to ChangeCipherSpec.

@@ -43,6 +43,9 @@ FlowFacts::FlowFacts(const FlowRecord& flow) : f(flow) {
     return s.sender == Direction::ServerToClient && s.kind != StepKind::NonTls && s.kind != StepKind::Fin &&
            s.kind != StepKind::Rst && s.kind != StepKind::Gap && s.kind != StepKind::Malformed;
   });
+  server_malformed = std::ranges::any_of(flow.steps, [](const Step& s) {
+    return s.sender == Direction::ServerToClient && s.kind == StepKind::Malformed;
+  });
   first_alert = pick_first_alert(flow.alerts);
   for (const TcpControl& t : flow.tcp_events) {
     using K = reassembly::TcpEventKind;

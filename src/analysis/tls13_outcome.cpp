@@ -27,7 +27,7 @@ Tls13Outcome tls13_outcome(const FlowRecord& flow) {
     if (!from_client && is_protected(s) && client_records.empty()) server_flight = true;
     else if (from_client && is_protected(s) && server_flight && server_after_client.empty()) client_records.push_back(&s);
     else if (from_client && is_protected(s) && server_flight) out.data_after_handshake = true;
-    else if (!from_client && is_protected(s) && !client_records.empty()) server_after_client.push_back(&s);
+    else if (!from_client && is_protected(s) && !client_records.empty() && !client_ended) server_after_client.push_back(&s);
     else if (!from_client && is_end(s) && !client_records.empty()) server_ended_after = true;
     if (from_client && is_end(s)) client_ended = true;
   }
@@ -41,6 +41,14 @@ Tls13Outcome tls13_outcome(const FlowRecord& flow) {
   out.server_aborted = server_after_client.size() == 1 && server_after_client.front()->length <= kMaxAlertRecord &&
                        server_ended_after;
   if (!out.server_aborted && !server_after_client.empty()) out.data_after_handshake = true;
+  out.client_finished = std::ranges::any_of(client_records, [](const Step* s) { return s->length > kMaxAlertRecord; });
+  // The client's flight is its Finished (after a Certificate and CertificateVerify when it has
+  // one); a later record bigger than an alert is application data, even if the server then
+  // sends nothing before the capture or connection ends.
+  if (!out.server_aborted && client_records.size() >= 2 &&
+      std::ranges::any_of(client_records.begin() + 1, client_records.end(),
+                          [](const Step* s) { return s->length > kMaxAlertRecord; }))
+    out.data_after_handshake = true;
   // The client's Finished is its first record (or second, after a Certificate): anything it
   // sent later that is bigger than an alert is application data.
   const auto after_finished = std::ranges::subrange(client_records.begin() + 1, client_records.end());

@@ -81,6 +81,17 @@ void tls_to_plain_apply(const FlowFacts& x, Verdict& v) {
   v.remediation = "Point the client at the server's TLS port, or use the plaintext protocol (e.g. http://) for this port.";
 }
 
+bool server_malformed_reply(const FlowFacts& x) {
+  return x.client_hello && !x.server_hello && x.server_malformed && !x.server_tls_bytes && x.first_alert == nullptr;
+}
+void server_malformed_reply_apply(const FlowFacts& x, Verdict& v) {
+  set(v, Status::Failed, RejectedBy::Server, Reason::ProtocolError, Confidence::Likely);
+  v.explanation = "The server answered the ClientHello" + text::sni_clause(x.f) +
+                  " with bytes framed like a TLS record but with an impossible header (see notes); its TLS stack, or "
+                  "something on the path, is broken.";
+  v.remediation = "Look at the server's TLS implementation or a middlebox rewriting its replies.";
+}
+
 bool nginx_plain_http_page(const FlowRecord& f) {
   const std::string s(f.non_tls_prefix[1].begin(), f.non_tls_prefix[1].end());
   return s.find("HTTP/1.") == 0 && s.find(" 400 ") != std::string::npos;
@@ -376,6 +387,7 @@ constexpr std::array kRules = {
     VerdictRule{"one_sided_capture", one_sided, one_sided_apply},
     VerdictRule{"client_alert_after_handshake", client_rejects_after_handshake, client_rejects_after_handshake_apply},
     VerdictRule{"established", established, established_apply},
+    VerdictRule{"server_malformed_reply", server_malformed_reply, server_malformed_reply_apply},
     VerdictRule{"tls_to_plaintext_port", tls_to_plain, tls_to_plain_apply},
     VerdictRule{"plaintext_to_tls_port", plain_to_tls, plain_to_tls_apply},
     VerdictRule{"non_tls_traffic", neither_tls, neither_tls_apply},

@@ -4,13 +4,13 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cinttypes>
 #include <cstdio>
 #include <cstring>
 #include <utility>
 #include <vector>
 
 #include "tlsdiag/capture/link_types.h"
+#include "tlsdiag/util/hex.h"
 
 namespace tlsdiag::capture {
 namespace {
@@ -24,12 +24,14 @@ constexpr std::uint64_t kPcapRecordHeaderBytes = 16;
 // First four bytes of the file, as stored. https://www.ietf.org/archive/id/draft-ietf-opsawg-pcap
 enum class Magic { PcapMicro, PcapNano, Pcapng, Gzip, Unknown };
 
-Magic classify_magic(const unsigned char m[4]) {
-  const std::uint32_t be = std::uint32_t{m[0]} << 24 | std::uint32_t{m[1]} << 16 |
-                           std::uint32_t{m[2]} << 8 | m[3];
+Magic classify_magic(const std::uint8_t (&m)[4]) {
+  const std::uint32_t be =
+      std::uint32_t{m[0]} << 24 | std::uint32_t{m[1]} << 16 | std::uint32_t{m[2]} << 8 | m[3];
   switch (be) {
-    case 0xa1b2c3d4: case 0xd4c3b2a1: return Magic::PcapMicro;
-    case 0xa1b23c4d: case 0x4d3cb2a1: return Magic::PcapNano;
+    case 0xa1b2c3d4:
+    case 0xd4c3b2a1: return Magic::PcapMicro;
+    case 0xa1b23c4d:
+    case 0x4d3cb2a1: return Magic::PcapNano;
     case 0x0a0d0d0a: return Magic::Pcapng;  // Section Header Block type, palindromic
     default: break;
   }
@@ -37,27 +39,38 @@ Magic classify_magic(const unsigned char m[4]) {
   return Magic::Unknown;
 }
 
-std::string hex_bytes(const unsigned char* b, std::size_t n) {
-  std::string out;
-  char buf[4];
-  for (std::size_t i = 0; i < n; ++i) {
-    std::snprintf(buf, sizeof buf, "%02x", b[i]);
-    out += buf;
+// Reads the first four bytes to name the format (and to say more than libpcap's "unknown file
+// format"), then rewinds: libpcap reads the header itself. The rewind also tells glibc the file
+// offset, which keeps ftello() free of system calls from then on.
+std::optional<CaptureError> peek_magic(FILE* file, const std::string& path,
+                                       std::uint8_t (&magic)[4], Magic& kind) {
+  const std::size_t got = std::fread(magic, 1, sizeof magic, file);
+  if (std::ferror(file)) return CaptureError{path + ": cannot read: " + std::strerror(errno), 0};
+  if (got == 0) return CaptureError{path + ": empty file, not a capture", 0};
+  if (got < sizeof magic) {
+    return CaptureError{path + ": only " + std::to_string(got) + " bytes, not a capture", 0};
   }
-  return out;
+  kind = classify_magic(magic);
+  if (kind == Magic::Gzip) {
+    return CaptureError{path + ": gzip-compressed; decompress it first (gunzip -k)", 0};
+  }
+  std::rewind(file);
+  return std::nullopt;
 }
 
-bool contains(const char* haystack, const char* needle) { return std::strstr(haystack, needle) != nullptr; }
+bool contains(const char* haystack, const char* needle) {
+  return std::strstr(haystack, needle) != nullptr;
+}
 
 }  // namespace
 
 struct FileSource::Handle {
   std::vector<char> io_buffer = std::vector<char>(kReadBufferBytes);
-  FILE* file = nullptr;    // owned by pcap once pcap is set
+  FILE* file = nullptr;  // owned by pcap once pcap is set
   pcap_t* pcap = nullptr;
   bpf_program filter{};
   bool has_filter = false;
-  bool classic = false;    // classic pcap: record offsets are known exactly
+  bool classic = false;  // classic pcap: record offsets are known exactly
 
   ~Handle() {
     if (has_filter) pcap_freecode(&filter);
@@ -82,27 +95,16 @@ std::optional<CaptureError> FileSource::open() {
   if (h->file == nullptr) return CaptureError{path_ + ": cannot open: " + std::strerror(errno), {}};
   std::setvbuf(h->file, h->io_buffer.data(), _IOFBF, h->io_buffer.size());
 
-  // Peek at the magic to name the format (and to give a clearer message than libpcap's
-  // "unknown file format"), then rewind: libpcap reads the header itself.
-  unsigned char magic[4] = {};
-  const std::size_t got = std::fread(magic, 1, sizeof magic, h->file);
-  if (std::ferror(h->file)) return CaptureError{path_ + ": cannot read: " + std::strerror(errno), 0};
-  if (got == 0) return CaptureError{path_ + ": empty file, not a capture", 0};
-  if (got < sizeof magic) {
-    return CaptureError{path_ + ": only " + std::to_string(got) + " bytes, not a capture", 0};
-  }
-  const Magic kind = classify_magic(magic);
-  if (kind == Magic::Gzip) {
-    return CaptureError{path_ + ": gzip-compressed; decompress it first (gunzip -k)", 0};
-  }
-  std::rewind(h->file);
+  Magic kind = Magic::Unknown;
+  std::uint8_t magic[4] = {};
+  if (auto error = peek_magic(h->file, path_, magic, kind)) return error;
 
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   h->pcap = pcap_fopen_offline_with_tstamp_precision(h->file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
   if (h->pcap == nullptr) {
     std::string message = path_ + ": ";
     if (kind == Magic::Unknown) {
-      message += "not a pcap or pcapng capture (starts with 0x" + hex_bytes(magic, 4) + ")";
+      message += "not a pcap or pcapng capture (starts with 0x" + hex_bytes(magic) + ")";
     } else {
       message += "unreadable capture header";
     }
@@ -112,9 +114,10 @@ std::optional<CaptureError> FileSource::open() {
   if (!options_.bpf_filter.empty()) {
     // Filtered with pcap_offline_filter() in run() rather than pcap_setfilter(), so that packets
     // keep their position in the file as their number.
-    if (pcap_compile(h->pcap, &h->filter, options_.bpf_filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
-      return CaptureError{path_ + ": bad BPF filter \"" + options_.bpf_filter + "\": " +
-                              pcap_geterr(h->pcap), {}};
+    if (pcap_compile(h->pcap, &h->filter, options_.bpf_filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) !=
+        0) {
+      return CaptureError{
+          path_ + ": bad BPF filter \"" + options_.bpf_filter + "\": " + pcap_geterr(h->pcap), {}};
     }
     h->has_filter = true;
   }
@@ -137,7 +140,7 @@ std::string explain_read_error(const char* pcap_message, int first_link_type) {
   unsigned value = 0;
   if (std::sscanf(pcap_message, "an interface has a type %u different", &value) == 1) {
     return "pcapng file has interfaces with different link types (first " +
-           link_type_name(first_link_type) + ", then LINKTYPE " + std::to_string(value) +
+           link_type_name(first_link_type) + ", then " + link_type_name(static_cast<int>(value)) +
            "); libpcap cannot read such files: split it per interface, e.g. tshark -r FILE "
            "-Y 'frame.interface_id == 0' -w part0.pcapng";
   }
@@ -152,11 +155,21 @@ std::string explain_read_error(const char* pcap_message, int first_link_type) {
   return "corrupt capture";
 }
 
+// libpcap silently cuts a classic-pcap record longer than the snapshot length down to it; the
+// file position tells how long the record claimed to be. Returns that length when over |limit|.
+std::optional<std::uint64_t> overlong_record(FILE* file, std::uint64_t record_start,
+                                             std::uint32_t limit) {
+  const auto pos = static_cast<std::uint64_t>(ftello(file));
+  const std::uint64_t claimed = pos - record_start - kPcapRecordHeaderBytes;
+  if (claimed <= limit) return std::nullopt;
+  return claimed;
+}
+
 CaptureError record_error(const std::string& path, std::uint64_t number, std::uint64_t at,
                           const std::string& what) {
-  return CaptureError{path + ": packet " + std::to_string(number) + " at byte " +
-                          std::to_string(at) + ": " + what,
-                      at};
+  return CaptureError{
+      path + ": packet " + std::to_string(number) + " at byte " + std::to_string(at) + ": " + what,
+      at};
 }
 
 }  // namespace
@@ -169,7 +182,8 @@ std::optional<CaptureError> FileSource::run(PacketSink& sink, const std::atomic<
   pcap_t* const pcap = handle_->pcap;
   FILE* const file = pcap_file(pcap);
   const bool classic = handle_->classic;
-  const std::uint32_t snaplen = info_.snaplen;
+  // A record may not claim more than the snapshot length, nor more than 256 KiB.
+  const std::uint32_t record_limit = std::min(info_.snaplen, kMaxRecordBytes);
   std::uint64_t next_record = kPcapFileHeaderBytes;  // classic pcap: where the next record starts
   std::optional<CaptureError> error;
   Timestamp last{};
@@ -191,18 +205,13 @@ std::optional<CaptureError> FileSource::run(PacketSink& sink, const std::atomic<
       break;
     }
     next_record += kPcapRecordHeaderBytes + hdr->caplen;
-    // libpcap silently cuts a record longer than the snapshot length down to it; the file
-    // position tells how long the record claimed to be.
-    if (classic && (hdr->caplen >= snaplen || hdr->caplen > kMaxRecordBytes)) {
-      const auto pos = static_cast<std::uint64_t>(ftello(file));
-      const std::uint64_t claimed = pos - record_start - kPcapRecordHeaderBytes;
-      const std::uint32_t limit = std::min(snaplen, kMaxRecordBytes);
-      if (claimed > limit) {
-        error = record_error(path_, number, record_start,
-                             "record claims " + std::to_string(claimed) +
-                                 " captured bytes, more than " +
-                                 (limit == snaplen ? "the snapshot length " : "the maximum of ") +
-                                 std::to_string(limit) + " (corrupt file)");
+    if (classic && hdr->caplen >= record_limit) {
+      if (const auto claimed = overlong_record(file, record_start, record_limit)) {
+        error = record_error(
+            path_, number, record_start,
+            "record claims " + std::to_string(*claimed) + " captured bytes, more than " +
+                (record_limit == info_.snaplen ? "the snapshot length " : "the maximum of ") +
+                std::to_string(record_limit) + " (corrupt file)");
         break;
       }
     }

@@ -35,7 +35,8 @@ bool FragmentTable::store(Slot& slot, const Fragment& fragment) {
     slot.total = end;
   }
   if (slot.bytes.size() < end) slot.bytes.resize(end);
-  if (slot.total_known && slot.bytes.size() > slot.total) return false;  // data past the last fragment
+  if (slot.total_known && slot.bytes.size() > slot.total)
+    return false;  // data past the last fragment
   if (fragment.offset == 0) {
     slot.protocol = fragment.protocol;
     slot.ttl = fragment.ttl;
@@ -54,7 +55,8 @@ FragmentTable::Slot& FragmentTable::find_or_make(const FragmentKey& key, Timesta
   for (Slot& slot : slots_) {
     if (slot.in_use && slot.key == key) return slot;
   }
-  auto free_slot = std::find_if(slots_.begin(), slots_.end(), [](const Slot& s) { return !s.in_use; });
+  auto free_slot =
+      std::find_if(slots_.begin(), slots_.end(), [](const Slot& s) { return !s.in_use; });
   Slot* slot = nullptr;
   if (free_slot != slots_.end()) {
     slot = &*free_slot;

@@ -46,6 +46,7 @@ Result<Ipv4Packet> parse_ipv4(ByteReader r) {
 
   if (total_length == 0) {
     ip.payload_length = static_cast<std::uint32_t>(r.remaining());
+    ip.length_from_capture = true;
   } else if (total_length < ip.header_length) {
     return ParseError{Errc::BadLength, start + 2};
   } else {

@@ -21,7 +21,8 @@ std::size_t extension_length(std::uint8_t type, std::uint8_t hdr_ext_len) {
     case kHopByHop:
     case kRouting:
     case kDestinationOptions:
-    case kMobility: return (hdr_ext_len + 1u) * 8;  // RFC 8200 §4.3: 8-octet units, not counting the first
+    case kMobility:
+      return (hdr_ext_len + 1u) * 8;  // RFC 8200 §4.3: 8-octet units, not counting the first
     case kAuthentication: return (hdr_ext_len + 2u) * 4;  // RFC 4302 §2.2: 4-octet units, less 2
     default: return 0;
   }
@@ -49,7 +50,11 @@ Result<Ipv6Packet> parse_ipv6(ByteReader r) {
   ip.src.family = ip.dst.family = 6;
   std::copy(src.begin(), src.end(), ip.src.bytes.begin());
   std::copy(dst.begin(), dst.end(), ip.dst.bytes.begin());
-  ip.payload_length = payload_length != 0 ? payload_length : static_cast<std::uint32_t>(r.remaining());
+  ip.payload_length = payload_length;
+  if (payload_length == 0) {
+    ip.payload_length = static_cast<std::uint32_t>(r.remaining());
+    ip.length_from_capture = true;
+  }
   r.sub(std::min<std::size_t>(r.remaining(), ip.payload_length), ip.payload);
   return ip;
 }
@@ -83,7 +88,8 @@ Result<Ipv6Chain> walk_ipv6_extensions(std::uint8_t next_header, ByteReader& pay
       }
       continue;  // RFC 6946 atomic fragment: a whole datagram
     }
-    if (!is_extension(next_header)) break;  // upper layer: TCP, UDP, ICMPv6, ESP, No Next Header, ...
+    if (!is_extension(next_header))
+      break;  // upper layer: TCP, UDP, ICMPv6, ESP, No Next Header, ...
     payload.read_u8(following);
     payload.read_u8(hdr_ext_len);
     if (!payload.skip(extension_length(next_header, hdr_ext_len) - 2)) {

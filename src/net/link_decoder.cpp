@@ -94,7 +94,8 @@ NetworkLayer linux_sll2(ByteReader& r) {
   r.skip(2);  // ARPHRD_ type
   r.skip(1);  // packet type
   r.skip(1);  // link-layer address length
-  if (!r.skip(8)) return NetworkLayer::Short;  // link-layer address, padded
+  r.skip(8);  // link-layer address, padded
+  if (r.failed()) return NetworkLayer::Short;
   return from_ethertype(protocol, r);
 }
 

@@ -47,7 +47,7 @@ void PacketDecoder::decode_ipv4(ByteReader r, const capture::Packet& packet, boo
       default: return malformed(MalformedKind::BadIpv4Header);
     }
   }
-  clamp_to_wire(ip->payload_length, room - ip->header_length);
+  fit_to_wire(ip->payload_length, ip->length_from_capture, room - ip->header_length);
   const IpFacts facts{ip->src, ip->dst, ip->ttl, ip->protocol};
   if (ip->is_fragment()) {
     Fragment fragment;
@@ -71,7 +71,7 @@ void PacketDecoder::decode_ipv6(ByteReader r, const capture::Packet& packet, boo
     if (ip.error().code == Errc::Truncated) return short_header(cut, MalformedKind::BadIpv6Header);
     return malformed(MalformedKind::BadIpv6Header);
   }
-  clamp_to_wire(ip->payload_length, room - kIpv6HeaderBytes);
+  fit_to_wire(ip->payload_length, ip->length_from_capture, room - kIpv6HeaderBytes);
   const IpFacts facts{ip->src, ip->dst, ip->hop_limit, ip->next_header};
   decode_ipv6_chain(facts, ip->payload, ip->payload_length, packet, cut);
 }
@@ -147,13 +147,20 @@ void PacketDecoder::decode_transport(const IpFacts& ip, ByteReader payload,
   next_.on_segment(segment);
 }
 
-std::size_t PacketDecoder::wire_room(const ByteReader& ip, const capture::Packet& packet, bool cut) {
+std::size_t PacketDecoder::wire_room(const ByteReader& ip, const capture::Packet& packet,
+                                     bool cut) {
   // Past the captured bytes only when the snapshot length cut the frame; then the frame on the
   // wire is the limit (a link-layer trailer would make this a little generous).
   return cut ? packet.wire_len - ip.offset() : ip.remaining();
 }
 
-void PacketDecoder::clamp_to_wire(std::uint32_t& ip_payload_length, std::size_t room) {
+void PacketDecoder::fit_to_wire(std::uint32_t& ip_payload_length, bool length_from_capture,
+                                std::size_t room) {
+  // No length in the header (segmentation offload): the frame on the wire is the length.
+  if (length_from_capture) {
+    ip_payload_length = static_cast<std::uint32_t>(room);
+    return;
+  }
   // An IP length longer than the frame (or than its PPPoE length) names bytes that were never
   // sent; like Wireshark, believe the frame.
   if (ip_payload_length > room) {

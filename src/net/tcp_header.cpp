@@ -23,7 +23,8 @@ Result<TcpHeader> parse_tcp(ByteReader& segment, std::uint32_t segment_length) {
   if (tcp.header_length < 20 || tcp.header_length > segment_length) {
     return ParseError{Errc::BadHeader, start + 12};
   }
-  if (!segment.skip(tcp.header_length - 20u)) return ParseError{Errc::Truncated, segment.offset()};  // options
+  if (!segment.skip(tcp.header_length - 20u))
+    return ParseError{Errc::Truncated, segment.offset()};  // options
   return tcp;
 }
 

@@ -35,7 +35,7 @@ bool starts_hello_record(std::span<const std::uint8_t> b) {
 }  // namespace
 
 struct Dissector::DirectionState {
-  enum class Mode : std::uint8_t { Detect, Tls, NonTls, Done };
+  enum class Mode : std::uint8_t { Detect, Tls, Sslv2, NonTls, Done };
   Mode mode = Mode::Detect;
   bool encrypted = false;    // records from here on are protected
   bool resync = false;       // after a gap or garbage: look for the next plausible header
@@ -51,6 +51,7 @@ struct Dissector::FlowState {
   bool swapped = false;  // roles corrected from the ClientHello (no SYN seen)
   bool client_hello_seen = false;
   bool tls13 = false;
+  bool sslv2 = false;    // the server answered with an SSLv2 SERVER-HELLO: SSLv2 framing both ways
   std::uint16_t cipher_suite = 0;
   std::uint16_t server_version = 0;
   DirectionState dir[2];  // by reassembly direction
@@ -75,11 +76,14 @@ struct Dissector::Context {
   }
 
   void on_message(const HandshakeMessage& msg, std::uint16_t record_version);
+  void parse_message(const HandshakeMessage& msg, std::uint16_t record_version);
   void client_hello(const HandshakeMessage& msg, std::uint16_t record_version);
   void server_hello(const HandshakeMessage& msg, std::uint16_t record_version);
   void record(const RecordHeader& h, std::span<const std::uint8_t> payload);
   std::size_t records(std::span<const std::uint8_t> bytes);
   std::size_t sslv2(std::span<const std::uint8_t> bytes);
+  std::size_t sslv2_server_hello(std::span<const std::uint8_t> bytes);
+  std::size_t sslv2_records(std::span<const std::uint8_t> bytes);
   std::size_t detect(std::span<const std::uint8_t> bytes);
   std::size_t consume(std::span<const std::uint8_t> bytes);
 };
@@ -123,6 +127,14 @@ void Dissector::on_gap(FlowId id, Direction d, std::uint64_t missing, Timestamp 
 
 void Dissector::Context::on_message(const HandshakeMessage& msg, std::uint16_t record_version) {
   ++self.stats_.handshake_messages;
+  const std::uint64_t before = self.stats_.malformed;
+  parse_message(msg, record_version);
+  // A message that did not parse was still sent: keep its place in the history (Zeek does too).
+  if (self.stats_.malformed != before && msg.type != kClientHello && msg.type != kServerHello)
+    emit(HandshakeSeen{msg.type, msg.length});
+}
+
+void Dissector::Context::parse_message(const HandshakeMessage& msg, std::uint16_t record_version) {
   const ByteReader body(msg.body, 0);
   switch (msg.type) {
     case kClientHello: return client_hello(msg, record_version);
@@ -175,6 +187,12 @@ void Dissector::Context::record(const RecordHeader& h, std::span<const std::uint
   ++self.stats_.records;
   switch (h.content_type) {
     case content_type::kChangeCipherSpec:
+      if (auto type = dir.handshake.pending_type()) {
+        // A handshake message still incomplete when the sender switched ciphers: its length
+        // field lied. Record that it was there (Zeek does too) and that it was malformed.
+        emit(HandshakeSeen{*type, 0});
+        malformed(handshake_type_name(*type), Errc::BadLength, dir.offset);
+      }
       emit(ChangeCipherSpec{});
       // RFC 8446 §5: in TLS 1.3 the CCS is only a middlebox-compatibility no-op, and may come
       // before any ServerHello (after a HelloRetryRequest). TLS <= 1.2 sends it after one.
@@ -238,6 +256,43 @@ std::size_t Dissector::Context::sslv2(std::span<const std::uint8_t> bytes) {
   return 2 + length;
 }
 
+// SSLv2 SERVER-HELLO: session_id_hit(1) certificate_type(1) server_version(2)
+// certificate_length(2) cipher_specs_length(2) connection_id_length(2), then those fields.
+std::size_t Dissector::Context::sslv2_server_hello(std::span<const std::uint8_t> bytes) {
+  std::size_t length = 0;
+  const std::size_t header = read_sslv2_header(bytes, length);
+  if (bytes.size() < header + length) return 0;
+  ByteReader body(bytes.subspan(header, length), header);
+  std::uint8_t type = 0, hit = 0, cert_type = 0;
+  ServerHello hello;
+  body.read_u8(type);
+  body.read_u8(hit);
+  body.read_u8(cert_type);
+  body.read_u16(hello.legacy_version);
+  hello.selected_version = hello.legacy_version;
+  hello.record_version = version::kSsl2;
+  if (body.failed()) malformed("sslv2_server_hello", Errc::Truncated, dir.offset + body.offset());
+  else emit(std::move(hello));
+  flow.sslv2 = true;
+  flow.server_version = version::kSsl2;
+  dir.mode = DirectionState::Mode::Sslv2;
+  return header + length;
+}
+
+// After the SSLv2 hellos every record is CLIENT-MASTER-KEY or protected: counted, not parsed.
+std::size_t Dissector::Context::sslv2_records(std::span<const std::uint8_t> bytes) {
+  std::size_t used = 0;
+  while (true) {
+    std::size_t length = 0;
+    const std::size_t header = read_sslv2_header(bytes.subspan(used), length);
+    if (header == 0 || bytes.size() - used < header + length) break;
+    ++dir.encrypted_records;
+    emit(EncryptedRecord{0, static_cast<std::uint16_t>(length)});
+    used += header + length;
+  }
+  return used;
+}
+
 // First bytes of a direction: TLS record, SSLv2 hello, or something else.
 std::size_t Dissector::Context::detect(std::span<const std::uint8_t> bytes) {
   if (bytes.size() < kRecordHeaderSize) return 0;
@@ -248,6 +303,16 @@ std::size_t Dissector::Context::detect(std::span<const std::uint8_t> bytes) {
     return 0;
   }
   if (looks_like_sslv2_client_hello(bytes)) return sslv2(bytes);
+  if (looks_like_sslv2_server_hello(bytes)) return sslv2_server_hello(bytes);
+  // A server reply framed exactly like one record but with an impossible header (zeroed type or
+  // version): broken TLS, not another protocol.
+  if (flow.client_hello_seen && flow.logical(wire_dir) == Direction::ServerToClient &&
+      h.length > 0 && h.length <= kMaxRecordPayload && kRecordHeaderSize + h.length == bytes.size()) {
+    malformed("record", Errc::BadHeader, dir.offset);
+    dir.mode = DirectionState::Mode::Tls;
+    dir.resync = true;
+    return bytes.size();
+  }
   // Picked up mid-stream: the first bytes may be the tail of a record.
   if (!flow.info.syn_seen && dir.offset == 0) {
     const std::size_t at = find_plausible_record(bytes);
@@ -269,7 +334,8 @@ std::size_t Dissector::Context::consume(std::span<const std::uint8_t> bytes) {
       if (dir.mode != DirectionState::Mode::Tls) return used;
       return used + records(bytes.subspan(used));
     }
-    case DirectionState::Mode::Tls: return records(bytes);
+    case DirectionState::Mode::Tls: return flow.sslv2 ? sslv2_records(bytes) : records(bytes);
+    case DirectionState::Mode::Sslv2: return sslv2_records(bytes);
     default: return bytes.size();
   }
 }

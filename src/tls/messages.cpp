@@ -8,8 +8,9 @@ namespace tlsdiag::tls {
 
 int version_rank(std::uint16_t v) {
   if (v == version::kSsl2) return 0x0200;
-  // TLS 1.3 drafts (0x7fxx) and Facebook's experiments (0xfbxx) negotiate TLS 1.3 semantics.
-  if ((v >> 8) == 0x7f || (v >> 8) == 0xfb) return version::kTls13;
+  // TLS 1.3 drafts (0x7fxx), Google's (0x7exx) and Facebook's (0xfbxx) experiments negotiate
+  // TLS 1.3 semantics.
+  if ((v >> 8) == 0x7f || (v >> 8) == 0x7e || (v >> 8) == 0xfb) return version::kTls13;
   if ((v >> 8) == 0x03) return v;
   return -1;  // GREASE, DTLS or junk: not comparable
 }

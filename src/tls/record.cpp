@@ -25,6 +25,22 @@ bool looks_like_sslv2_client_hello(std::span<const std::uint8_t> bytes) {
   return bytes[2] == 0x01 && version_ok && length >= 9 + 16;
 }
 
+bool looks_like_sslv2_server_hello(std::span<const std::uint8_t> bytes) {
+  if (bytes.size() < 7 || (bytes[0] & 0x80) == 0) return false;
+  const bool version_ok = (bytes[5] == 0x00 && bytes[6] == 0x02) || bytes[5] == 0x03;
+  return bytes[2] == 0x04 && bytes[3] <= 1 && version_ok;
+}
+
+std::size_t read_sslv2_header(std::span<const std::uint8_t> bytes, std::size_t& length) {
+  if (bytes.size() < 3) return 0;
+  if ((bytes[0] & 0x80) != 0) {
+    length = static_cast<std::size_t>(bytes[0] & 0x7f) << 8 | bytes[1];
+    return 2;
+  }
+  length = static_cast<std::size_t>(bytes[0] & 0x3f) << 8 | bytes[1];
+  return 3;
+}
+
 std::size_t find_plausible_record(std::span<const std::uint8_t> bytes, std::size_t from) {
   for (std::size_t i = from; i + kRecordHeaderSize <= bytes.size(); ++i) {
     RecordHeader h;

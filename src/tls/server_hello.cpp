@@ -78,9 +78,12 @@ Result<ServerHello> parse_server_hello(ByteReader body) {
   ByteReader session_id;
   body.read_u16(hello.legacy_version);
   body.read_bytes(32, random);
-  body.read_prefixed_u8(session_id);
+  // TLS 1.3 drafts up to 21 (0x7f00-0x7f15) had no legacy_session_id_echo and no
+  // compression_method; draft 22 brought them back for middlebox compatibility.
+  const bool early_draft = (hello.legacy_version >> 8) == 0x7f && (hello.legacy_version & 0xff) <= 21;
+  if (!early_draft) body.read_prefixed_u8(session_id);
   body.read_u16(hello.cipher_suite);
-  body.read_u8(hello.compression_method);
+  if (!early_draft) body.read_u8(hello.compression_method);
   if (body.failed()) return ParseError{Errc::Truncated, body.offset()};
   if (session_id.remaining() > 32) return ParseError{Errc::BadLength, session_id.offset()};
   hello.session_id_length = static_cast<std::uint8_t>(session_id.remaining());

@@ -20,6 +20,7 @@ struct FlowFacts {
   bool client_non_tls = false;
   bool server_non_tls = false;
   bool server_tls_bytes = false;         // the server sent at least one TLS record
+  bool server_malformed = false;         // the server sent bytes framed as TLS that did not parse
   const AlertRecord* first_alert = nullptr;  // first fatal or encrypted alert, else first alert
   const TcpControl* first_rst = nullptr;
   const TcpControl* client_fin = nullptr;

@@ -21,7 +21,10 @@ Verdict decide(const FlowFacts& facts);
 struct Tls13Outcome {
   bool client_finished_flight = false;  // the client sent protected records after the server's
   bool client_aborted = false;          // ... exactly one, alert-sized: an alert, not Finished
-  bool server_aborted = false;          // server answered the client's flight with one alert-sized record, then closed
+  // The server answered the client's flight with one alert-sized record and closed, before the
+  // client closed (after a client FIN, that record is only the server's close_notify).
+  bool server_aborted = false;
+  bool client_finished = false;         // a client record big enough to be its Finished
   std::uint32_t client_flight_records = 0;
   std::uint32_t first_client_record = 0;  // payload length
   bool data_after_handshake = false;

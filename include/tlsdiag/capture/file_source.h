@@ -41,7 +41,8 @@ class FileSource {
   FileSource& operator=(const FileSource&) = delete;
 
   std::optional<CaptureError> open();
-  const InputInfo& info() const { return info_; }  // valid after a successful open()
+  // Valid after a successful open(). info().nanosecond is known for classic pcap only.
+  const InputInfo& info() const { return info_; }
   // Reads until the end of the file, an error, or *stop becoming true (checked per packet).
   std::optional<CaptureError> run(PacketSink& sink, const std::atomic<bool>* stop = nullptr);
   // Records read from the file so far, including those the BPF filter dropped.

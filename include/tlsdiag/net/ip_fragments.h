@@ -32,12 +32,12 @@ struct FragmentKey {
 
 struct Fragment {
   FragmentKey key;
-  std::uint32_t offset = 0;             // bytes into the datagram payload
-  bool more = false;                    // MF / M flag: not the last fragment
-  std::span<const std::uint8_t> data;   // captured fragment data
-  std::uint32_t length = 0;             // fragment data length per the IP header (>= data.size())
-  std::uint8_t protocol = 0;            // IPv4 protocol, or the Fragment header's next header
-  std::uint8_t ttl = 0;                 // TTL / hop limit
+  std::uint32_t offset = 0;            // bytes into the datagram payload
+  bool more = false;                   // MF / M flag: not the last fragment
+  std::span<const std::uint8_t> data;  // captured fragment data
+  std::uint32_t length = 0;            // fragment data length per the IP header (>= data.size())
+  std::uint8_t protocol = 0;           // IPv4 protocol, or the Fragment header's next header
+  std::uint8_t ttl = 0;                // TTL / hop limit
   Timestamp ts;
 };
 
@@ -78,12 +78,12 @@ class FragmentTable {
     std::vector<std::uint8_t> bytes;  // capacity survives reuse
     std::bitset<kBlocks> have;        // which 8-byte blocks arrived
     std::uint32_t blocks_have = 0;
-    std::uint32_t total = 0;          // payload length, once the last fragment arrived
+    std::uint32_t total = 0;  // payload length, once the last fragment arrived
     std::uint8_t protocol = 0;
     std::uint8_t ttl = 0;
     bool in_use = false;
     bool total_known = false;
-    bool broken = false;              // given up (already counted) but remembered until timeout
+    bool broken = false;  // given up (already counted) but remembered until timeout
   };
 
   Slot& find_or_make(const FragmentKey& key, Timestamp ts);

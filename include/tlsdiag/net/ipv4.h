@@ -26,8 +26,9 @@ struct Ipv4Packet {
   std::uint16_t fragment_offset = 0;  // bytes (the field is in 8-byte units)
   bool dont_fragment = false;
   bool more_fragments = false;
-  ByteReader payload;                 // captured part of the payload, padding trimmed
-  std::uint32_t payload_length = 0;   // per total_length; > payload.remaining() when cut short
+  ByteReader payload;                // captured part of the payload, padding trimmed
+  std::uint32_t payload_length = 0;  // per total_length; > payload.remaining() when cut short
+  bool length_from_capture = false;   // total_length was 0: payload_length is what was captured
 
   bool is_fragment() const { return more_fragments || fragment_offset != 0; }
 };

@@ -20,9 +20,10 @@ struct Ipv6Packet {
   IpAddress src;
   IpAddress dst;
   std::uint8_t hop_limit = 0;
-  std::uint8_t next_header = 0;       // first header after the fixed header
-  ByteReader payload;                 // captured part of the payload (extension headers included)
-  std::uint32_t payload_length = 0;   // per payload_length; > payload.remaining() when cut short
+  std::uint8_t next_header = 0;      // first header after the fixed header
+  ByteReader payload;                // captured part of the payload (extension headers included)
+  std::uint32_t payload_length = 0;  // per payload_length; > payload.remaining() when cut short
+  bool length_from_capture = false;   // payload_length was 0: payload_length is what was captured
 };
 
 // Errors: Truncated (fewer than 40 bytes), BadVersion.
@@ -35,9 +36,9 @@ struct Ipv6Fragment {
 };
 
 struct Ipv6Chain {
-  std::uint8_t protocol = 0;              // upper-layer protocol (or 44's next header)
-  std::optional<Ipv6Fragment> fragment;   // set when |payload| is a fragment's data
-  std::uint32_t consumed = 0;             // bytes of extension headers stepped over
+  std::uint8_t protocol = 0;             // upper-layer protocol (or 44's next header)
+  std::optional<Ipv6Fragment> fragment;  // set when |payload| is a fragment's data
+  std::uint32_t consumed = 0;            // bytes of extension headers stepped over
 };
 
 // Steps over the extension headers at the front of |payload|, which starts with header type

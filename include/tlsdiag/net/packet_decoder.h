@@ -44,7 +44,7 @@ class PacketDecoder : public capture::PacketSink {
   void decode_transport(const IpFacts& ip, ByteReader payload, std::uint32_t payload_length,
                         const capture::Packet& packet, bool cut);
   static std::size_t wire_room(const ByteReader& ip, const capture::Packet& packet, bool cut);
-  void clamp_to_wire(std::uint32_t& ip_payload_length, std::size_t room);
+  void fit_to_wire(std::uint32_t& ip_payload_length, bool length_from_capture, std::size_t room);
   void malformed(MalformedKind kind);
   // A header ran past the captured bytes: the snapshot length's fault if the frame was cut,
   // otherwise the header's (|kind|).

@@ -5,6 +5,7 @@
 // feed(). Limit: a message longer than kMaxHandshakeMessage is reported Oversized and skipped.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -31,6 +32,10 @@ class HandshakeAssembler {
   void reset();
   bool has_partial() const { return !pending_.empty() || skip_ > 0; }
   std::size_t buffered() const { return pending_.size(); }
+  // Type of the message whose header is buffered but whose body is incomplete, if any.
+  std::optional<std::uint8_t> pending_type() const {
+    return pending_.empty() ? std::nullopt : std::optional<std::uint8_t>(pending_[0]);
+  }
 
  private:
   std::size_t emit_complete(std::span<const std::uint8_t> bytes, const MessageFn& on_message, bool& oversized);

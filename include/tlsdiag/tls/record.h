@@ -34,6 +34,14 @@ bool plausible_record_header(const RecordHeader& h);
 // msg_type 1 and a version of SSL 2.0 or 3.x. Needs at least 5 bytes.
 bool looks_like_sslv2_client_hello(std::span<const std::uint8_t> bytes);
 
+// SSLv2 SERVER-HELLO (draft-hickman-netscape-ssl-00): 2-byte header, msg_type 4, session_id_hit
+// 0/1, certificate_type, then server_version. Needs at least 7 bytes.
+bool looks_like_sslv2_server_hello(std::span<const std::uint8_t> bytes);
+
+// SSLv2 record header: 2 bytes (high bit set) or 3 bytes (with a padding length). Returns the
+// header size and sets |length|; 0 when fewer than 3 bytes are present.
+std::size_t read_sslv2_header(std::span<const std::uint8_t> bytes, std::size_t& length);
+
 // Offset of the first plausible record header at or after `from`, or bytes.size() when none.
 // A candidate followed by another complete header must have that one plausible too.
 std::size_t find_plausible_record(std::span<const std::uint8_t> bytes, std::size_t from = 0);
