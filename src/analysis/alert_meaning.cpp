@@ -57,4 +57,9 @@ const AlertMeaning* alert_meaning(std::uint8_t code) {
   return it != kMeanings.end() && it->code == code ? &*it : nullptr;
 }
 
+const AlertMeaning* alert_meaning_for(Reason reason) {
+  const auto it = std::ranges::find(kMeanings, reason, &AlertMeaning::reason);
+  return it != kMeanings.end() ? &*it : nullptr;
+}
+
 }  // namespace tlsdiag::analysis

@@ -15,5 +15,7 @@ struct AlertMeaning {
 
 // nullptr for codes without a specific meaning (reason other_alert).
 const AlertMeaning* alert_meaning(std::uint8_t code);
+// The first alert whose meaning is |reason|, for the remediation of an inferred reason.
+const AlertMeaning* alert_meaning_for(Reason reason);
 
 }  // namespace tlsdiag::analysis

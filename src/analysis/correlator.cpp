@@ -189,6 +189,12 @@ void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Ti
     flows_.erase(it);
     return;
   }
+  if (it != flows_.begin()) {
+    // An earlier flow is still open: the sink keeps what it needs until this flow's turn, so a
+    // waiting flow does not hold its whole record (memory stays flat behind one long flow).
+    if (entry.report) entry.held = next_.hold(std::move(flow));
+    entry.flow.reset();
+  }
   release_closed();
 }
 
@@ -196,7 +202,8 @@ void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Ti
 void Correlator::release_closed() {
   while (!flows_.empty() && flows_.begin()->second.closed) {
     Entry& entry = flows_.begin()->second;
-    if (entry.report) next_.on_flow(*entry.flow);
+    if (entry.held) next_.release(std::move(entry.held));
+    else if (entry.report) next_.on_flow(*entry.flow);
     flows_.erase(flows_.begin());
   }
 }

@@ -21,6 +21,15 @@ bool established_tls12(const FlowRecord& f) {
   return true;
 }
 
+void add_inferred_alert(FlowRecord& f, const AlertRecord& alert) {
+  const bool known = std::ranges::any_of(f.alerts, [&](const AlertRecord& a) {
+    return a.packet_number == alert.packet_number && a.sender == alert.sender;
+  });
+  if (known) return;
+  const auto at = std::ranges::upper_bound(f.alerts, alert.ts, {}, &AlertRecord::ts);
+  f.alerts.insert(at, alert);
+}
+
 bool has_fatal_plain_alert(const FlowRecord& f) {
   return std::ranges::any_of(f.alerts, [](const AlertRecord& a) { return !a.encrypted && a.level == 2; });
 }
@@ -51,6 +60,10 @@ void finalize(FlowRecord& f) {
     // client record bigger than an alert) and neither side aborted right after.
     f.established = o.client_finished && !o.client_aborted && !o.server_aborted && !has_fatal_plain_alert(f);
     f.resumed = f.server_hello->pre_shared_key;
+    // RFC 8446 §5.2: the alert travels as protected application_data; its sender and time are
+    // known, its level and description are not.
+    if (o.alert != nullptr)
+      add_inferred_alert(f, AlertRecord{o.alert->sender, 0, 0, true, o.alert->ts, o.alert->packet_number});
   } else if (f.server_hello && f.server_hello->selected_version == tls::version::kSsl2) {
     // SSLv2: after the hellos both sides exchanged records (CLIENT-MASTER-KEY, then protected).
     f.established = f.encrypted[0].bytes > 0 && f.encrypted[1].bytes > 0;

@@ -17,44 +17,43 @@ Tls13Outcome tls13_outcome(const FlowRecord& flow) {
   const auto& steps = flow.steps;
   auto it = std::ranges::find_if(steps, [](const Step& s) { return s.kind == StepKind::ServerHello; });
   if (it == steps.end()) return out;
-  std::vector<const Step*> client_records, server_after_client;
+  // client_flight: the client's records before the server sent anything after them;
+  // client_all: every client record after the server's flight began.
+  std::vector<const Step*> client_flight, client_all, server_after_client;
   bool server_flight = false;
   bool server_ended_after = false;
   bool client_ended = false;
   for (++it; it != steps.end(); ++it) {
     const Step& s = *it;
     const bool from_client = s.sender == Direction::ClientToServer;
-    if (!from_client && is_protected(s) && client_records.empty()) server_flight = true;
-    else if (from_client && is_protected(s) && server_flight && server_after_client.empty()) client_records.push_back(&s);
-    else if (from_client && is_protected(s) && server_flight) out.data_after_handshake = true;
-    else if (!from_client && is_protected(s) && !client_records.empty() && !client_ended) server_after_client.push_back(&s);
-    else if (!from_client && is_end(s) && !client_records.empty()) server_ended_after = true;
     if (from_client && is_end(s)) client_ended = true;
+    if (!from_client && is_end(s) && !client_flight.empty()) server_ended_after = true;
+    if (!is_protected(s)) continue;
+    if (!from_client && client_flight.empty()) server_flight = true;
+    else if (from_client && server_flight) {
+      client_all.push_back(&s);
+      if (server_after_client.empty()) client_flight.push_back(&s);
+    } else if (!from_client && !client_ended) server_after_client.push_back(&s);
   }
-  if (client_records.empty()) return out;
+  if (client_flight.empty()) return out;
   out.client_finished_flight = true;
-  out.client_flight_records = static_cast<std::uint32_t>(client_records.size());
-  out.first_client_record = client_records.front()->length;
-  out.client_aborted = client_records.size() == 1 && client_records.front()->length <= kMaxAlertRecord &&
-                       client_records.front()->kind == StepKind::EncryptedRecord && server_after_client.empty();
-  if (out.client_aborted) return out;
+  out.client_flight_records = static_cast<std::uint32_t>(client_flight.size());
+  out.first_client_record = client_flight.front()->length;
+  out.client_finished = std::ranges::any_of(client_all, [](const Step* s) { return s->length > kMaxAlertRecord; });
+  out.client_aborted = client_all.size() == 1 && client_all.front()->length <= kMaxAlertRecord;
+  if (out.client_aborted) {
+    out.alert = client_all.front();
+    return out;
+  }
   out.server_aborted = server_after_client.size() == 1 && server_after_client.front()->length <= kMaxAlertRecord &&
                        server_ended_after;
-  if (!out.server_aborted && !server_after_client.empty()) out.data_after_handshake = true;
-  out.client_finished = std::ranges::any_of(client_records, [](const Step* s) { return s->length > kMaxAlertRecord; });
-  // The client's flight is its Finished (after a Certificate and CertificateVerify when it has
-  // one); a later record bigger than an alert is application data, even if the server then
-  // sends nothing before the capture or connection ends.
-  if (!out.server_aborted && client_records.size() >= 2 &&
-      std::ranges::any_of(client_records.begin() + 1, client_records.end(),
-                          [](const Step* s) { return s->length > kMaxAlertRecord; }))
-    out.data_after_handshake = true;
-  // The client's Finished is its first record (or second, after a Certificate): anything it
-  // sent later that is bigger than an alert is application data.
-  const auto after_finished = std::ranges::subrange(client_records.begin() + 1, client_records.end());
-  out.client_alert_after_finished =
-      client_ended && client_records.size() == 2 && client_records.front()->length > kMaxAlertRecord &&
-      std::ranges::all_of(after_finished, [](const Step* s) { return s->length <= kMaxAlertRecord; });
+  out.data_after_handshake = client_all.size() > client_flight.size() || (!out.server_aborted && !server_after_client.empty());
+  // Exactly the client's Finished and one alert-sized record, then the client closed.
+  out.client_alert_after_finished = client_ended && client_all.size() == 2 &&
+                                    client_all[0]->length > kMaxAlertRecord && client_all[1]->length <= kMaxAlertRecord &&
+                                    client_all[1]->ts.ns - client_all[0]->ts.ns <= kPromptAlertNs;
+  if (out.server_aborted) out.alert = server_after_client.front();
+  else if (out.client_alert_after_finished) out.alert = client_all[1];
   return out;
 }
 

@@ -232,7 +232,8 @@ void plain_fatal_alert_apply(const FlowFacts& x, Verdict& v) {
                         (r == Reason::ClientCertificateRequired && a.description != kCertificateRequired);
   set(v, Status::Failed, side(a.sender), r, inferred ? Confidence::Likely : Confidence::Certain);
   v.explanation = alert_explanation(x, a, r);
-  const AlertMeaning* fix = r == Reason::ClientCertificateRequired ? alert_meaning(kCertificateRequired) : m;
+  // The remediation follows the reason the flow was given, which may be inferred beyond the alert.
+  const AlertMeaning* fix = (m != nullptr && m->reason == r) ? m : alert_meaning_for(r);
   if (r == Reason::NoSharedGroup)
     v.remediation = "Enable a common key-exchange group (x25519 or secp256r1) on the client or the client's groups on the server.";
   else if (fix != nullptr)

@@ -210,7 +210,10 @@ json flow_to_json(const analysis::FlowRecord& flow) {
   json alerts = json::array();
   for (const analysis::AlertRecord& a : flow.alerts) alerts.push_back(alert_to_json(a));
   const auto server_hello = [&](const tls::ServerHello& sh) {
-    return server_hello_to_json(sh, flow.server_key_exchange_group);
+    json j = server_hello_to_json(sh, flow.server_key_exchange_group);
+    // Whether this ServerHello came after a HelloRetryRequest (issue #2's server_hello field).
+    j["hello_retry_request"] = flow.hello_retry_request.has_value();
+    return j;
   };
   return {
       {"client", endpoint_json(flow.client)},

@@ -20,22 +20,31 @@ std::string nested_dump(const nlohmann::json& value, int depth) {
   return out;
 }
 
-void write_array(std::ostream& out, const std::vector<std::string>& items) {
-  if (items.empty()) {
+// |write_item(i)| writes item i of |count|.
+template <class WriteItem>
+void write_array(std::ostream& out, std::size_t count, WriteItem write_item) {
+  if (count == 0) {
     out << "[]";
     return;
   }
   out << "[\n";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    out << "    " << items[i] << (i + 1 < items.size() ? ",\n" : "\n");
+  for (std::size_t i = 0; i < count; ++i) {
+    out << "    ";
+    write_item(i);
+    out << (i + 1 < count ? ",\n" : "\n");
   }
   out << "  ]";
 }
 
 }  // namespace
 
-void JsonReport::write_flow(const analysis::FlowRecord& flow) {
-  flows_.push_back(nested_dump(flow_to_json(flow), 2));
+std::optional<Report::Rendered> JsonReport::render_flow(const analysis::FlowRecord& flow) {
+  return Rendered{0, nested_dump(flow_to_json(flow), 2)};
+}
+
+// The document is written in on_finish; until then the flows wait in the store.
+void JsonReport::write_rendered(std::size_t, std::string_view text) {
+  flows_.push_back(store().append(text));
 }
 
 void JsonReport::write_input(const analysis::InputResult& result) {
@@ -48,9 +57,9 @@ void JsonReport::write_finish() {
   out_ << "  \"tool\": " << dump_json(std::string(kToolName)) << ",\n";
   out_ << "  \"version\": " << dump_json(options().tool_version) << ",\n";
   out_ << "  \"inputs\": ";
-  write_array(out_, inputs_);
+  write_array(out_, inputs_.size(), [&](std::size_t i) { out_ << inputs_[i]; });
   out_ << ",\n  \"flows\": ";
-  write_array(out_, flows_);
+  write_array(out_, flows_.size(), [&](std::size_t i) { store().write_to(flows_[i], out_); });
   out_ << ",\n  \"summary\": " << nested_dump(summary_to_json(summary()), 1) << "\n}\n";
   out_.flush();
 }

@@ -26,8 +26,12 @@ void JsonlReport::end_line() {
   if (options().flush_each_flow) out_.flush();
 }
 
-void JsonlReport::write_flow(const analysis::FlowRecord& flow) {
-  out_ << typed_line("flow", flow_to_json(flow));
+std::optional<Report::Rendered> JsonlReport::render_flow(const analysis::FlowRecord& flow) {
+  return Rendered{0, typed_line("flow", flow_to_json(flow))};
+}
+
+void JsonlReport::write_rendered(std::size_t, std::string_view text) {
+  out_ << text;
   end_line();
 }
 

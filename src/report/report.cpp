@@ -44,7 +44,39 @@ bool Report::selected(const analysis::FlowRecord& flow) const {
 
 void Report::on_flow(const analysis::FlowRecord& flow) {
   summary_.add_flow(flow);
-  if (selected(flow)) write_flow(flow);
+  if (!selected(flow)) return;
+  if (std::optional<Rendered> out = render_flow(flow)) write_rendered(out->group, out->text);
+}
+
+namespace {
+// A held flow: its rendered output in the report's store, if it prints anything.
+struct HeldOutput final : analysis::HeldFlow {
+  bool printed = false;
+  std::size_t group = 0;
+  SpillStore::Ref ref;
+};
+}  // namespace
+
+// The summary does not depend on the order flows arrive in, so only the output has to wait.
+std::unique_ptr<analysis::HeldFlow> Report::hold(analysis::FlowRecord&& flow) {
+  auto held = std::make_unique<HeldOutput>();
+  summary_.add_flow(flow);
+  if (!selected(flow)) return held;
+  if (std::optional<Rendered> out = render_flow(flow)) {
+    held->printed = true;
+    held->group = out->group;
+    held->ref = store_.append(out->text);
+  }
+  return held;
+}
+
+void Report::release(std::unique_ptr<analysis::HeldFlow> held) {
+  const auto& h = static_cast<const HeldOutput&>(*held);
+  if (!h.printed) return;
+  // Copied out first: write_rendered may append to the store, which moves its views.
+  const std::string text(store_.read(h.ref));
+  store_.release(h.ref);
+  write_rendered(h.group, text);
 }
 
 void Report::on_input_done(const analysis::InputResult& result) {

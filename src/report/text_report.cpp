@@ -212,21 +212,25 @@ std::string plural(std::uint64_t n, std::string_view word) {
 
 }  // namespace
 
-void TextReport::write_flow(const FlowRecord& flow) {
+std::optional<Report::Rendered> TextReport::render_flow(const FlowRecord& flow) {
   const Status status = flow.verdict.status;
   std::string block;
   if (status == Status::Failed) block = failure_block(flow);
   else if (status == Status::Incomplete) block = incomplete_block(flow);
   else if (options().show_ok) block = success_line(flow);
-  else return;  // successes are only counted
+  else return std::nullopt;  // successes are only counted
   const auto reason = std::min(static_cast<std::size_t>(flow.verdict.reason), kReasonCount - 1);
-  blocks_[status_index(status)][reason].push_back(std::move(block));
+  return Rendered{status_index(status) * kReasonCount + reason, std::move(block)};
+}
+
+void TextReport::write_rendered(std::size_t group, std::string_view text) {
+  blocks_[group / kReasonCount][group % kReasonCount].push_back(store().append(text));
 }
 
 void TextReport::write_input(const analysis::InputResult&) {}
 
 void TextReport::write_group(Status status, Reason reason) {
-  const std::vector<std::string>& blocks = blocks_[status_index(status)][static_cast<std::size_t>(reason)];
+  const std::vector<SpillStore::Ref>& blocks = blocks_[status_index(status)][static_cast<std::size_t>(reason)];
   if (blocks.empty()) return;
   const Painter paint(options().color);
   out_ << paint("[" + std::string(analysis::name(reason)) + "] " + plural(blocks.size(), "flow"),
@@ -235,7 +239,7 @@ void TextReport::write_group(Status status, Reason reason) {
   const std::size_t limit = options().max_per_reason;
   const std::size_t shown = limit == 0 ? blocks.size() : std::min(limit, blocks.size());
   for (std::size_t i = 0; i < shown; ++i) {
-    out_ << blocks[i];
+    store().write_to(blocks[i], out_);
     if (status == Status::Failed) out_ << '\n';
   }
   if (shown < blocks.size())
@@ -252,8 +256,8 @@ void TextReport::write_successes() {
     return;
   }
   out_ << paint("Successful handshakes: " + std::to_string(ok), kBold) << '\n';
-  for (const std::vector<std::string>& lines : blocks_[status_index(Status::Ok)])
-    for (const std::string& line : lines) out_ << line;
+  for (const std::vector<SpillStore::Ref>& lines : blocks_[status_index(Status::Ok)])
+    for (const SpillStore::Ref& line : lines) store().write_to(line, out_);
   out_ << '\n';
 }
 

@@ -186,11 +186,12 @@ Result<ClientHello> parse_sslv2_client_hello(ByteReader message) {
   message.read_u16(spec_len);
   message.read_u16(session_len);
   message.read_u16(challenge_len);
-  ByteReader specs, session_id;
+  ByteReader specs, session_id, challenge;
   message.sub(spec_len, specs);
   message.sub(session_len, session_id);
   if (message.failed() || msg_type != 1) return ParseError{Errc::Truncated, message.offset()};
   if (spec_len == 0 || spec_len % 3 != 0) return ParseError{Errc::BadCipherSuiteList, specs.offset()};
+  if (!message.sub(challenge_len, challenge)) return ParseError{Errc::Truncated, message.offset()};
   hello.session_id_length = static_cast<std::uint8_t>(std::min<std::uint16_t>(session_len, 255));
   while (specs.remaining() >= 3) {
     std::uint8_t kind = 0;

@@ -39,6 +39,7 @@ struct Dissector::DirectionState {
   Mode mode = Mode::Detect;
   bool encrypted = false;    // records from here on are protected
   bool resync = false;       // after a gap or garbage: look for the next plausible header
+  bool start_lost = false;   // a gap came before this direction's first byte
   std::uint32_t encrypted_records = 0;
   std::uint64_t offset = 0;  // bytes of this direction consumed so far
   std::uint64_t non_tls_scanned = 0;
@@ -66,6 +67,18 @@ struct Dissector::Context {
   Direction wire_dir;
   Timestamp ts;
   std::uint64_t packet;
+  std::uint64_t record_offset = 0;  // stream offset of the record being processed
+  std::uint64_t handshake_base = 0; // handshake-byte offset of that record's first payload byte
+
+  // TCP stream offset of a byte given by its offset in the handshake bytes: exact inside the
+  // current record, the record's start for bytes that came in an earlier one.
+  std::uint64_t stream_offset(std::uint64_t handshake_offset) const {
+    if (handshake_offset < handshake_base) return record_offset;
+    return record_offset + kRecordHeaderSize + (handshake_offset - handshake_base);
+  }
+  std::uint64_t error_offset(const HandshakeMessage& msg, const ParseError& e) const {
+    return stream_offset(msg.stream_offset + 4 + e.offset);
+  }
 
   void emit(TlsEventBody body) {
     self.next_.on_tls(TlsEvent{flow.info.id, flow.logical(wire_dir), ts, packet, std::move(body)});
@@ -78,6 +91,7 @@ struct Dissector::Context {
   void on_message(const HandshakeMessage& msg, std::uint16_t record_version);
   void parse_message(const HandshakeMessage& msg, std::uint16_t record_version);
   void client_hello(const HandshakeMessage& msg, std::uint16_t record_version);
+  void emit_client_hello(ClientHello hello);
   void server_hello(const HandshakeMessage& msg, std::uint16_t record_version);
   void record(const RecordHeader& h, std::span<const std::uint8_t> payload);
   std::size_t records(std::span<const std::uint8_t> bytes);
@@ -114,14 +128,19 @@ void Dissector::on_gap(FlowId id, Direction d, std::uint64_t missing, Timestamp 
   FlowState* flow = find(id);
   if (flow == nullptr) return next_.on_gap(id, d, missing, ts);
   DirectionState& dir = flow->dir[reassembly::index(d)];
-  dir.offset += missing;
+  if (dir.mode == DirectionState::Mode::Detect && dir.partial.empty()) dir.start_lost = true;
   if (dir.mode == DirectionState::Mode::Tls) {
     // Bytes are missing: whatever was half-assembled can never complete.
+    if (!dir.partial.empty() || dir.handshake.has_partial()) {
+      Context ctx{*this, *flow, dir, d, ts, 0};
+      ctx.malformed(dir.handshake.has_partial() ? "handshake" : "record", Errc::Truncated, dir.offset);
+    }
     dir.partial.clear();
     dir.handshake.reset();
     dir.resync = true;
     ++stats_.resyncs;
   }
+  dir.offset += missing;
   next_.on_gap(id, flow->logical(d), missing, ts);
 }
 
@@ -141,15 +160,15 @@ void Dissector::Context::parse_message(const HandshakeMessage& msg, std::uint16_
     case kServerHello: return server_hello(msg, record_version);
     case kCertificate:
       if (auto r = parse_certificate(body, false)) emit(std::move(*r));
-      else malformed("certificate", r.error().code, msg.stream_offset + 4 + r.error().offset);
+      else malformed("certificate", r.error().code, error_offset(msg, r.error()));
       return;
     case kServerKeyExchange:
       if (auto r = parse_server_key_exchange(body, is_ecdhe(flow.cipher_suite))) emit(*r);
-      else malformed("server_key_exchange", r.error().code, msg.stream_offset + 4 + r.error().offset);
+      else malformed("server_key_exchange", r.error().code, error_offset(msg, r.error()));
       return;
     case kCertificateRequest:
       if (auto r = parse_certificate_request(body, flow.server_version)) emit(std::move(*r));
-      else malformed("certificate_request", r.error().code, msg.stream_offset + 4 + r.error().offset);
+      else malformed("certificate_request", r.error().code, error_offset(msg, r.error()));
       return;
     default:
       emit(HandshakeSeen{msg.type, msg.length});
@@ -158,20 +177,25 @@ void Dissector::Context::parse_message(const HandshakeMessage& msg, std::uint16_
 
 void Dissector::Context::client_hello(const HandshakeMessage& msg, std::uint16_t record_version) {
   auto r = parse_client_hello(ByteReader(msg.body, 0));
-  if (!r) return malformed("client_hello", r.error().code, msg.stream_offset + 4 + r.error().offset);
+  if (!r) return malformed("client_hello", r.error().code, error_offset(msg, r.error()));
   r->record_version = record_version;
+  emit_client_hello(std::move(*r));
+}
+
+// Client = the side that sends the ClientHello when no SYN said otherwise.
+void Dissector::Context::emit_client_hello(ClientHello hello) {
   const bool from_server_side = flow.logical(wire_dir) == Direction::ServerToClient;
   if (!flow.info.syn_seen && !flow.client_hello_seen && from_server_side) {
     flow.swapped = !flow.swapped;
     emit(RolesSwapped{});
   }
   flow.client_hello_seen = true;
-  emit(std::move(*r));
+  emit(std::move(hello));
 }
 
 void Dissector::Context::server_hello(const HandshakeMessage& msg, std::uint16_t record_version) {
   auto r = parse_server_hello(ByteReader(msg.body, 0));
-  if (!r) return malformed("server_hello", r.error().code, msg.stream_offset + 4 + r.error().offset);
+  if (!r) return malformed("server_hello", r.error().code, error_offset(msg, r.error()));
   r->record_version = record_version;
   if (!r->hello_retry_request) {
     flow.server_version = r->selected_version;
@@ -191,7 +215,7 @@ void Dissector::Context::record(const RecordHeader& h, std::span<const std::uint
         // A handshake message still incomplete when the sender switched ciphers: its length
         // field lied. Record that it was there (Zeek does too) and that it was malformed.
         emit(HandshakeSeen{*type, 0});
-        malformed(handshake_type_name(*type), Errc::BadLength, dir.offset);
+        malformed(handshake_type_name(*type), Errc::BadLength, record_offset);
       }
       emit(ChangeCipherSpec{});
       // RFC 8446 §5: in TLS 1.3 the CCS is only a middlebox-compatibility no-op, and may come
@@ -208,9 +232,10 @@ void Dissector::Context::record(const RecordHeader& h, std::span<const std::uint
       return emit(Alert{0, 0, true});
     case content_type::kHandshake:
       if (!dir.encrypted) {
+        handshake_base = dir.handshake.position();
         const auto status = dir.handshake.feed(payload, [&](const HandshakeMessage& m) { on_message(m, h.version); });
         if (status == HandshakeAssembler::Status::Oversized)
-          malformed("handshake", Errc::OversizedMessage, dir.offset);
+          malformed("handshake", Errc::OversizedMessage, record_offset);
         return;
       }
       [[fallthrough]];
@@ -235,6 +260,7 @@ std::size_t Dissector::Context::records(std::span<const std::uint8_t> bytes) {
       continue;
     }
     if (bytes.size() - used - kRecordHeaderSize < h.length) break;
+    record_offset = dir.offset + used;
     record(h, bytes.subspan(used + kRecordHeaderSize, h.length));
     used += kRecordHeaderSize + h.length;
   }
@@ -247,8 +273,7 @@ std::size_t Dissector::Context::sslv2(std::span<const std::uint8_t> bytes) {
   if (bytes.size() < 2 + length) return 0;
   auto r = parse_sslv2_client_hello(ByteReader(bytes.subspan(2, length), 2));
   if (r) {
-    flow.client_hello_seen = true;
-    emit(std::move(*r));
+    emit_client_hello(std::move(*r));
   } else {
     malformed("sslv2_client_hello", r.error().code, dir.offset + r.error().offset);
   }
@@ -295,7 +320,9 @@ std::size_t Dissector::Context::sslv2_records(std::span<const std::uint8_t> byte
 
 // First bytes of a direction: TLS record, SSLv2 hello, or something else.
 std::size_t Dissector::Context::detect(std::span<const std::uint8_t> bytes) {
-  if (bytes.size() < kRecordHeaderSize) return 0;
+  // An SSLv2 SERVER-HELLO is only recognisable from its 7th byte on.
+  const std::size_t needed = (bytes.empty() || (bytes[0] & 0x80) == 0) ? kRecordHeaderSize : 7;
+  if (bytes.size() < needed) return 0;
   RecordHeader h;
   read_record_header(bytes, h);
   if (plausible_record_header(h)) {
@@ -313,13 +340,13 @@ std::size_t Dissector::Context::detect(std::span<const std::uint8_t> bytes) {
     dir.resync = true;
     return bytes.size();
   }
-  // Picked up mid-stream: the first bytes may be the tail of a record.
-  if (!flow.info.syn_seen && dir.offset == 0) {
+  // Picked up mid-stream, or the first bytes were lost: what arrives may be the tail of a record,
+  // so look for the next record header rather than calling the direction non-TLS.
+  if ((!flow.info.syn_seen && dir.offset == 0) || dir.start_lost) {
     const std::size_t at = find_plausible_record(bytes);
-    if (at < bytes.size()) {
-      dir.mode = DirectionState::Mode::Tls;
-      return at;
-    }
+    dir.mode = DirectionState::Mode::Tls;
+    dir.resync = at == bytes.size();
+    return dir.resync ? bytes.size() : at;
   }
   const auto n = std::min(bytes.size(), kNonTlsPrefixBytes);
   emit(NonTls{std::vector<std::uint8_t>(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n))});
@@ -331,8 +358,8 @@ std::size_t Dissector::Context::consume(std::span<const std::uint8_t> bytes) {
   switch (dir.mode) {
     case DirectionState::Mode::Detect: {
       const std::size_t used = detect(bytes);
-      if (dir.mode != DirectionState::Mode::Tls) return used;
-      return used + records(bytes.subspan(used));
+      if (dir.mode != DirectionState::Mode::Tls && dir.mode != DirectionState::Mode::Sslv2) return used;
+      return used + consume(bytes.subspan(used));
     }
     case DirectionState::Mode::Tls: return flow.sslv2 ? sslv2_records(bytes) : records(bytes);
     case DirectionState::Mode::Sslv2: return sslv2_records(bytes);
@@ -363,7 +390,7 @@ bool Dissector::on_data(FlowId id, Direction d, std::span<const std::uint8_t> by
   if (dir.partial.empty()) {
     const std::size_t used = ctx.consume(bytes);
     dir.offset += used;
-    if (used < bytes.size() && (dir.mode == DirectionState::Mode::Tls || dir.mode == DirectionState::Mode::Detect))
+    if (used < bytes.size() && dir.mode != DirectionState::Mode::NonTls && dir.mode != DirectionState::Mode::Done)
       dir.partial.assign(bytes.begin() + static_cast<std::ptrdiff_t>(used), bytes.end());
   } else {
     dir.partial.insert(dir.partial.end(), bytes.begin(), bytes.end());

@@ -3,7 +3,9 @@
 // per flow that carried payload, with its verdict, when the flow closes (FlowSink::on_flow).
 // Flows without any payload (a lone SYN, a scan) are counted, not reported.
 // Ordered mode (files): flows are released in order of their first packet, each as soon as it
-// and every earlier flow have closed. Unordered mode (live): each flow is released when it closes.
+// and every earlier flow have closed; one that closes behind a still-open earlier flow goes to
+// FlowSink::hold at once and to FlowSink::release at its turn (instead of on_flow), and its record
+// is freed. Unordered mode (live): each flow is released when it closes.
 #include <map>
 #include <memory>
 #include <string>
@@ -38,7 +40,8 @@ class Correlator : public tls::TlsEventSink {
  private:
   struct Apply;
   struct Entry {
-    std::unique_ptr<FlowRecord> flow;
+    std::unique_ptr<FlowRecord> flow;   // until closed; reset when the flow is held or dropped
+    std::unique_ptr<HeldFlow> held;     // a closed flow waiting for an earlier one (ordered mode)
     bool closed = false;
     bool report = false;
   };

@@ -2,6 +2,7 @@
 // FlowSink: where finished flows go (the reports). Inputs are announced and closed around their
 // flows so one report can cover several files.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -34,6 +35,12 @@ struct InputResult {
   std::optional<std::uint64_t> error_offset;
 };
 
+// What a FlowSink keeps of a finished flow that waits for its turn (see FlowSink::hold).
+class HeldFlow {
+ public:
+  virtual ~HeldFlow() = default;
+};
+
 class FlowSink {
  public:
   virtual ~FlowSink() = default;
@@ -41,6 +48,24 @@ class FlowSink {
   virtual void on_input_done(const InputResult& result) = 0;
   // After every input: write summaries, flush.
   virtual void on_finish() = 0;
+
+  // Ordered delivery without holding records: a flow that finishes while an earlier flow is still
+  // open is handed to hold() at once, and what hold() returns comes back to release() at the
+  // flow's turn, in place of on_flow. The default keeps the whole record and calls on_flow from
+  // release(); a report overrides both to keep only its rendered output, so waiting flows cost a
+  // few bytes each instead of a FlowRecord.
+  virtual std::unique_ptr<HeldFlow> hold(FlowRecord&& flow) {
+    return std::make_unique<HeldRecord>(std::move(flow));
+  }
+  virtual void release(std::unique_ptr<HeldFlow> held) {
+    on_flow(static_cast<const HeldRecord&>(*held).flow);
+  }
+
+ private:
+  struct HeldRecord final : HeldFlow {
+    explicit HeldRecord(FlowRecord&& f) : flow(std::move(f)) {}
+    FlowRecord flow;
+  };
 };
 
 }  // namespace tlsdiag::analysis

@@ -25,6 +25,7 @@ struct Tls13Outcome {
   // client closed (after a client FIN, that record is only the server's close_notify).
   bool server_aborted = false;
   bool client_finished = false;         // a client record big enough to be its Finished
+  const Step* alert = nullptr;          // the record read as an alert (points into flow.steps)
   std::uint32_t client_flight_records = 0;
   std::uint32_t first_client_record = 0;  // payload length
   bool data_after_handshake = false;
@@ -37,5 +38,9 @@ Tls13Outcome tls13_outcome(const FlowRecord& flow);
 // An alert-sized protected record: 2 alert bytes + content type + padding + 16-byte AEAD tag.
 // A Finished is at least 4 + 32 + 1 + 16 = 53 bytes, so these never collide.
 inline constexpr std::uint32_t kMaxAlertRecord = 35;
+// A client that rejects the server after the handshake (an application-level check) sends its
+// alert right after its Finished, without waiting for the network. A close_notify after a pause
+// is an idle connection closing (browsers close unused pre-connections this way).
+inline constexpr std::int64_t kPromptAlertNs = 50'000'000;
 
 }  // namespace tlsdiag::analysis

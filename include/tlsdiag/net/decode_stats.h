@@ -47,21 +47,22 @@ struct DecodeStats {
   std::uint64_t packets = 0;
   std::uint64_t bytes = 0;       // captured bytes
   std::uint64_t wire_bytes = 0;  // bytes on the wire
-  // Annotations: these packets are also counted in one of the categories below.
-  std::uint64_t truncated_packets = 0;  // cut by the snapshot length (caplen < len)
-  std::uint64_t ip_length_clamped = 0;  // IP length past the end of the frame on the wire: trimmed
-  // Categories.
+  // Categories: each packet is counted in exactly one.
   std::uint64_t unsupported_link = 0;   // link type the decoder does not know
   std::uint64_t non_ip = 0;             // ARP, LLDP, 802.3 length frames, ...
   std::uint64_t non_tcp = 0;            // IP but not TCP (UDP, ICMP, ESP, ...)
   std::uint64_t tcp_packets = 0;        // handed on as a Segment
-  std::uint64_t truncated_headers = 0;  // snapshot length ended inside the link, IP or TCP header
   std::uint64_t ip_fragments = 0;       // IPv4 or IPv6 fragments (each packet)
-  std::uint64_t ip_reassembled = 0;     // datagrams rebuilt from fragments
-  std::uint64_t ip_reassembly_dropped = 0;  // datagrams given up: timeout, table full, a fragment
-                                            // cut by the snapshot length, or incomplete at the end
-  std::uint64_t malformed = 0;  // sum of malformed_by_kind
+  std::uint64_t truncated_headers = 0;  // snapshot length ended inside the link, IP or TCP header
+  std::uint64_t malformed = 0;          // sum of malformed_by_kind
   std::array<std::uint64_t, kMalformedKindCount> malformed_by_kind{};
+  // Annotations: these packets are also counted in one of the categories.
+  std::uint64_t truncated_packets = 0;  // cut by the snapshot length (caplen < len)
+  std::uint64_t ip_length_clamped = 0;  // IP length past the end of the frame on the wire: trimmed
+  // Fragment reassembly (FragmentTable), per datagram.
+  std::uint64_t ip_reassembled = 0;         // datagrams rebuilt from fragments
+  std::uint64_t ip_reassembly_dropped = 0;  // given up: timeout, table full, a fragment cut by the
+                                            // snapshot length, or incomplete at the end
 
   std::uint64_t malformed_count(MalformedKind kind) const {
     return malformed_by_kind[static_cast<std::size_t>(kind)];

@@ -17,13 +17,14 @@ class JsonReport : public Report {
   JsonReport(std::ostream& out, ReportOptions opts) : Report(std::move(opts)), out_(out) {}
 
  protected:
-  void write_flow(const analysis::FlowRecord& flow) override;
+  std::optional<Rendered> render_flow(const analysis::FlowRecord& flow) override;
+  void write_rendered(std::size_t group, std::string_view text) override;
   void write_input(const analysis::InputResult& result) override;
   void write_finish() override;
 
  private:
   std::ostream& out_;
-  std::vector<std::string> flows_;   // each flow already dumped, indented for its place
+  std::vector<SpillStore::Ref> flows_;  // each flow already dumped, indented for its place
   std::vector<std::string> inputs_;
 };
 

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "tlsdiag/analysis/flow_sink.h"
+#include "tlsdiag/report/spill_store.h"
 #include "tlsdiag/report/summary.h"
 
 namespace tlsdiag::report {
@@ -41,6 +42,10 @@ class Report : public analysis::FlowSink {
   void on_flow(const analysis::FlowRecord& flow) final;
   void on_input_done(const analysis::InputResult& result) final;
   void on_finish() final;
+  // A flow waiting for an earlier one is counted and rendered at once; only its output waits
+  // (in store()), and is written by release() exactly as on_flow would have written it.
+  std::unique_ptr<analysis::HeldFlow> hold(analysis::FlowRecord&& flow) final;
+  void release(std::unique_ptr<analysis::HeldFlow> held) final;
 
   const Summary& summary() const { return summary_; }
   const ReportOptions& options() const { return opts_; }
@@ -48,13 +53,24 @@ class Report : public analysis::FlowSink {
   bool selected(const analysis::FlowRecord& flow) const;
 
  protected:
-  virtual void write_flow(const analysis::FlowRecord& flow) = 0;  // selected flows only
+  // A printed flow's output, and the group it belongs to (formats that group flows, else 0).
+  struct Rendered {
+    std::size_t group = 0;
+    std::string text;
+  };
+  // Selected flows only; nullopt when this format prints nothing for the flow.
+  virtual std::optional<Rendered> render_flow(const analysis::FlowRecord& flow) = 0;
+  // Output of render_flow, in flow order.
+  virtual void write_rendered(std::size_t group, std::string_view text) = 0;
   virtual void write_input(const analysis::InputResult& result) = 0;
   virtual void write_finish() = 0;  // Summary complete; write the rest and flush
+  // Output kept for later (held flows, grouped or document formats): memory stays bounded.
+  SpillStore& store() { return store_; }
 
  private:
   ReportOptions opts_;
   Summary summary_;
+  SpillStore store_;
 };
 
 // The report for |fmt| writing to |out|. Converts to std::unique_ptr<analysis::FlowSink>.

@@ -20,7 +20,8 @@ class TextReport : public Report {
   TextReport(std::ostream& out, ReportOptions opts) : Report(std::move(opts)), out_(out) {}
 
  protected:
-  void write_flow(const analysis::FlowRecord& flow) override;
+  std::optional<Rendered> render_flow(const analysis::FlowRecord& flow) override;
+  void write_rendered(std::size_t group, std::string_view text) override;
   void write_input(const analysis::InputResult& result) override;
   void write_finish() override;
 
@@ -30,8 +31,8 @@ class TextReport : public Report {
   void write_summary();
 
   std::ostream& out_;
-  // Formatted blocks, [status][reason], in the order flows arrived.
-  std::array<std::array<std::vector<std::string>, kReasonCount>, 3> blocks_;
+  // Formatted blocks, [status][reason], in the order flows arrived; the text is in store().
+  std::array<std::array<std::vector<SpillStore::Ref>, kReasonCount>, 3> blocks_;
 };
 
 // Escapes control characters and invalid UTF-8 in text from the capture (SNI, ALPN, payload):

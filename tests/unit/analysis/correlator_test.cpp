@@ -1,0 +1,392 @@
+// Correlator: history letters (Zeek's ssl_history: client upper case, server lower case), role
+// swaps, which flows are reported, and the ordered release of flows by first packet.
+#include "tlsdiag/analysis/correlator.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "support/tls_builder.h"
+#include "tlsdiag/analysis/history.h"
+#include "tlsdiag/tls/dissector.h"
+
+namespace tlsdiag::analysis {
+namespace {
+
+using reassembly::CloseReason;
+using reassembly::FlowId;
+using reassembly::TcpEventKind;
+
+constexpr Direction kC2S = Direction::ClientToServer;
+constexpr Direction kS2C = Direction::ServerToClient;
+
+class RecordingFlowSink : public FlowSink {
+ public:
+  void on_flow(const FlowRecord& flow) override { flows.push_back(flow); }
+  void on_input_done(const InputResult&) override {}
+  void on_finish() override {}
+  std::vector<FlowId> ids() const {
+    std::vector<FlowId> out;
+    for (const auto& f : flows) out.push_back(f.id);
+    return out;
+  }
+  std::vector<FlowRecord> flows;
+};
+
+net::Endpoint endpoint(std::uint8_t last, std::uint16_t port) {
+  net::Endpoint ep;
+  ep.ip.family = 4;
+  ep.ip.bytes = {198, 51, 100, last};
+  ep.port = port;
+  return ep;
+}
+
+reassembly::FlowInfo info(FlowId id, bool syn = true, std::uint16_t server_port = 443) {
+  reassembly::FlowInfo i;
+  i.id = id;
+  i.client = endpoint(1, static_cast<std::uint16_t>(40000 + id));
+  i.server = endpoint(2, server_port);
+  i.syn_seen = syn;
+  i.first_seen = Timestamp{static_cast<std::int64_t>(id) * 1'000'000};
+  i.first_packet = id * 10;
+  return i;
+}
+
+tls::TlsEvent event(FlowId id, Direction d, tls::TlsEventBody body) {
+  return tls::TlsEvent{id, d, Timestamp{static_cast<std::int64_t>(id) * 1'000'000 + 1}, id * 10 + 1, std::move(body)};
+}
+
+tls::ClientHello client_hello() {
+  tls::ClientHello h;
+  h.legacy_version = 0x0303;
+  h.cipher_suites = {0xc02f};
+  h.compression_methods = {0};
+  h.sni = "history.example";
+  return h;
+}
+tls::ServerHello server_hello(std::uint16_t version = 0x0303, bool retry = false) {
+  tls::ServerHello h;
+  h.legacy_version = 0x0303;
+  h.selected_version = version;
+  h.cipher_suite = version == 0x0304 ? 0x1301 : 0xc02f;
+  h.hello_retry_request = retry;
+  return h;
+}
+tls::CertificateChain chain(std::uint32_t n) {
+  tls::CertificateChain c;
+  c.count = n;
+  c.der.assign(n, std::vector<std::uint8_t>{0x30, 0x00});
+  return c;
+}
+
+reassembly::FlowStats payload_stats(std::uint64_t client_bytes, std::uint64_t server_bytes) {
+  reassembly::FlowStats s;
+  s.dir[0].packets = client_bytes ? 3 : 1;
+  s.dir[0].payload_bytes = client_bytes;
+  s.dir[1].packets = server_bytes ? 3 : 1;
+  s.dir[1].payload_bytes = server_bytes;
+  return s;
+}
+
+// Feeds one flow's TLS events (sender, body) and closes it; returns its history.
+std::string history_of(const std::vector<std::pair<Direction, tls::TlsEventBody>>& events) {
+  RecordingFlowSink sink;
+  Correlator c(sink, "h.pcap");
+  c.on_open(info(1));
+  for (const auto& [dir, body] : events) c.on_tls(event(1, dir, body));
+  c.on_close(1, CloseReason::Fin, Timestamp{9'000'000}, payload_stats(500, 500));
+  c.on_end(Timestamp{9'000'000});
+  EXPECT_EQ(sink.flows.size(), 1u);
+  return sink.flows.empty() ? "" : sink.flows[0].history;
+}
+
+// ---- history letters --------------------------------------------------------------------------
+
+TEST(History, LettersPerHandshakeType) {
+  // history.h: RFC 5246 §7.4 / RFC 8446 §4 handshake types.
+  const struct {
+    std::uint8_t type;
+    char letter;
+  } cases[] = {{0, 'H'},  {1, 'C'},  {2, 'S'},  {3, 'V'},  {4, 'T'},  {5, 'E'},  {8, 'O'},
+               {11, 'X'}, {12, 'K'}, {13, 'R'}, {14, 'N'}, {15, 'Y'}, {16, 'G'}, {20, 'F'},
+               {21, 'W'}, {22, 'U'}, {23, 'A'}, {24, 'P'}, {254, 'M'}, {6, 'Z'},  {99, 'Z'}};
+  for (const auto& c : cases) EXPECT_EQ(handshake_letter(c.type), c.letter) << int{c.type};
+  EXPECT_EQ(history_letter('C', kC2S), 'C');
+  EXPECT_EQ(history_letter('S', kS2C), 's');
+}
+
+// Expected strings are Zeek's own ssl_history baselines for such handshakes (see
+// ../shared/corpus/zeek/catalog.json: "CsxknGIti", "CsiI", "CjiICs", "Cl", "CsxkrnXGYIti").
+TEST(History, Tls12FullHandshakeWithTicket) {
+  const std::string h = history_of({
+      {kC2S, client_hello()},
+      {kS2C, server_hello()},
+      {kS2C, chain(2)},
+      {kS2C, tls::ServerKeyExchange{0x001d}},
+      {kS2C, tls::HandshakeSeen{14, 0}},
+      {kC2S, tls::HandshakeSeen{16, 33}},
+      {kC2S, tls::ChangeCipherSpec{}},
+      {kC2S, tls::EncryptedRecord{22, 40}},  // Finished: no letter
+      {kS2C, tls::HandshakeSeen{4, 170}},
+      {kS2C, tls::ChangeCipherSpec{}},
+      {kS2C, tls::EncryptedRecord{22, 40}},
+      {kC2S, tls::EncryptedRecord{23, 100}},
+  });
+  EXPECT_EQ(h, "CsxknGIti");
+}
+
+TEST(History, Tls13) {
+  const std::string h = history_of({
+      {kC2S, client_hello()},
+      {kS2C, server_hello(0x0304)},
+      {kS2C, tls::ChangeCipherSpec{}},
+      {kS2C, tls::EncryptedRecord{23, 2000}},
+      {kC2S, tls::ChangeCipherSpec{}},
+      {kC2S, tls::EncryptedRecord{23, 53}},
+  });
+  EXPECT_EQ(h, "CsiI");
+}
+
+TEST(History, HelloRetryRequest) {
+  const std::string h = history_of({
+      {kC2S, client_hello()},
+      {kS2C, server_hello(0x0304, /*retry=*/true)},
+      {kS2C, tls::ChangeCipherSpec{}},
+      {kC2S, tls::ChangeCipherSpec{}},
+      {kC2S, client_hello()},
+      {kS2C, server_hello(0x0304)},
+  });
+  EXPECT_EQ(h, "CjiICs");
+}
+
+TEST(History, AlertsAndClientCertificate) {
+  EXPECT_EQ(history_of({{kC2S, client_hello()}, {kS2C, tls::Alert{2, 40, false}}}), "Cl");
+  EXPECT_EQ(history_of({{kC2S, client_hello()}, {kS2C, server_hello()}, {kC2S, tls::Alert{2, 70, false}}}), "CsL");
+  // An encrypted alert adds no letter (it is a protected record).
+  EXPECT_EQ(history_of({{kC2S, client_hello()}, {kS2C, server_hello()}, {kC2S, tls::Alert{0, 0, true}}}), "Cs");
+  EXPECT_EQ(history_of({
+                {kC2S, client_hello()},
+                {kS2C, server_hello()},
+                {kS2C, chain(1)},
+                {kS2C, tls::ServerKeyExchange{0x0017}},
+                {kS2C, tls::CertificateRequest{}},
+                {kS2C, tls::HandshakeSeen{14, 0}},
+                {kC2S, chain(1)},
+                {kC2S, tls::HandshakeSeen{16, 66}},
+                {kC2S, tls::HandshakeSeen{15, 264}},
+                {kC2S, tls::ChangeCipherSpec{}},
+                {kS2C, tls::HandshakeSeen{4, 170}},
+                {kS2C, tls::ChangeCipherSpec{}},
+            }),
+            "CsxkrnXGYIti");
+}
+
+TEST(History, RolesSwappedFlipsWhatCameBefore) {
+  RecordingFlowSink sink;
+  Correlator c(sink, "swap.pcap");
+  reassembly::FlowInfo i = info(1, /*syn=*/false);
+  c.on_open(i);
+  // Before the swap the dissector reports in the reassembler's (wrong) guess of directions.
+  reassembly::TcpEvent ack;
+  ack.kind = TcpEventKind::Fin;
+  ack.dir = kC2S;
+  c.on_tcp(1, ack);
+  c.on_tls(event(1, kC2S, tls::NonTls{{'x'}}));
+  c.on_tls(event(1, kC2S, tls::RolesSwapped{}));
+  c.on_tls(event(1, kC2S, client_hello()));
+  c.on_tls(event(1, kS2C, server_hello()));
+  c.on_close(1, CloseReason::EndOfCapture, Timestamp{5'000'000}, payload_stats(300, 300));
+  c.on_end(Timestamp{5'000'000});
+  ASSERT_EQ(sink.flows.size(), 1u);
+  const FlowRecord& f = sink.flows[0];
+  EXPECT_TRUE(f.roles_from_client_hello);
+  EXPECT_EQ(f.client, i.server);
+  EXPECT_EQ(f.server, i.client);
+  EXPECT_EQ(f.history, "Cs");
+  ASSERT_EQ(f.tcp_events.size(), 1u);
+  EXPECT_EQ(f.tcp_events[0].sender, kS2C);
+  EXPECT_TRUE(f.non_tls_prefix[0].empty());
+  EXPECT_EQ(f.non_tls_prefix[1], (std::vector<std::uint8_t>{'x'}));
+  ASSERT_FALSE(f.steps.empty());
+  EXPECT_EQ(f.steps[0].sender, kS2C);  // the Fin
+}
+
+TEST(History, LettersBeforeASwapChangeCase) {
+  RecordingFlowSink sink;
+  Correlator c(sink, "swap.pcap");
+  c.on_open(info(1, /*syn=*/false));
+  c.on_tls(event(1, kC2S, tls::HandshakeSeen{4, 100}));  // 'T' from the side taken for the client
+  c.on_tls(event(1, kS2C, tls::Alert{1, 0, false}));     // 'l'
+  c.on_tls(event(1, kC2S, tls::RolesSwapped{}));
+  c.on_tls(event(1, kC2S, client_hello()));
+  c.on_close(1, CloseReason::EndOfCapture, Timestamp{5'000'000}, payload_stats(300, 300));
+  ASSERT_EQ(sink.flows.size(), 1u);
+  EXPECT_EQ(sink.flows[0].history, "tLC");
+}
+
+// ---- what the correlator keeps ------------------------------------------------------------------
+
+TEST(Correlator, KeepsHellosCertificatesAlertsAndCounts) {
+  RecordingFlowSink sink;
+  Correlator c(sink, "keep.pcap");
+  c.on_open(info(3));
+  tls::ClientHello second = client_hello();
+  second.key_share_groups = {0x0017};
+  c.on_tls(event(3, kC2S, client_hello()));
+  c.on_tls(event(3, kS2C, server_hello(0x0304, true)));
+  c.on_tls(event(3, kC2S, second));
+  c.on_tls(event(3, kS2C, server_hello(0x0304)));
+  c.on_tls(event(3, kS2C, tls::EncryptedRecord{23, 1000}));
+  c.on_tls(event(3, kS2C, tls::EncryptedRecord{23, 200}));
+  c.on_tls(event(3, kC2S, tls::EncryptedRecord{23, 19}));
+  c.on_tls(event(3, kC2S, tls::Alert{0, 0, true}));
+  c.on_tls(event(3, kS2C, tls::Malformed{"record", Errc::Truncated, 1234}));
+  c.on_gap(3, kS2C, 99, Timestamp{3'000'005});
+  c.on_close(3, CloseReason::Fin, Timestamp{3'000'009}, payload_stats(400, 1300));
+  ASSERT_EQ(sink.flows.size(), 1u);
+  const FlowRecord& f = sink.flows[0];
+  EXPECT_EQ(f.source_file, "keep.pcap");
+  EXPECT_EQ(f.first_packet, 30u);
+  ASSERT_TRUE(f.client_hello && f.hello_retry_request && f.second_client_hello && f.server_hello);
+  EXPECT_EQ(f.second_client_hello->key_share_groups, (std::vector<std::uint16_t>{0x0017}));
+  EXPECT_FALSE(f.server_hello->hello_retry_request);
+  EXPECT_EQ(f.encrypted[1].application_records, 2u);
+  EXPECT_EQ(f.encrypted[1].bytes, 1200u);
+  EXPECT_EQ(f.encrypted[1].first_sizes, (std::vector<std::uint16_t>{1000, 200}));
+  EXPECT_EQ(f.encrypted[0].application_records, 1u);
+  EXPECT_EQ(f.encrypted[0].alert_records, 1u);
+  ASSERT_EQ(f.alerts.size(), 1u);
+  EXPECT_TRUE(f.alerts[0].encrypted);
+  EXPECT_EQ(f.alerts[0].sender, kC2S);
+  ASSERT_EQ(f.notes.size(), 2u);
+  EXPECT_EQ(f.notes[0], "server record: truncated at stream byte 1234");
+  EXPECT_EQ(f.notes[1], "99 bytes missing from the server stream (not captured)");
+  EXPECT_EQ(f.close_reason, CloseReason::Fin);
+}
+
+// ---- which flows are reported, and in which order -----------------------------------------------
+
+TEST(Correlator, FlowsReleasedInOrderOfFirstPacket) {
+  RecordingFlowSink sink;
+  Correlator c(sink, "order.pcap");
+  for (FlowId id : {1, 2, 3, 4}) {
+    c.on_open(info(id));
+    c.on_tls(event(id, kC2S, client_hello()));
+  }
+  c.on_close(3, CloseReason::Fin, Timestamp{50}, payload_stats(200, 0));
+  c.on_close(2, CloseReason::Fin, Timestamp{51}, payload_stats(200, 0));
+  EXPECT_TRUE(sink.flows.empty()) << "flow 1 is still open";
+  c.on_close(1, CloseReason::Fin, Timestamp{52}, payload_stats(200, 0));
+  EXPECT_EQ(sink.ids(), (std::vector<FlowId>{1, 2, 3}));
+  c.on_close(4, CloseReason::EndOfCapture, Timestamp{53}, payload_stats(200, 0));
+  c.on_end(Timestamp{53});
+  EXPECT_EQ(sink.ids(), (std::vector<FlowId>{1, 2, 3, 4}));
+  EXPECT_EQ(c.stats().flows_opened, 4u);
+  EXPECT_EQ(c.stats().flows_reported, 4u);
+}
+
+TEST(Correlator, FlowWithoutPayloadIsNotReportedAndDoesNotBlock) {
+  RecordingFlowSink sink;
+  Correlator c(sink, "scan.pcap");
+  c.on_open(info(1));  // a SYN scan: no payload
+  c.on_open(info(2));
+  c.on_tls(event(2, kC2S, client_hello()));
+  c.on_close(2, CloseReason::Fin, Timestamp{10}, payload_stats(200, 0));
+  EXPECT_TRUE(sink.flows.empty());
+  c.on_close(1, CloseReason::Rst, Timestamp{11}, payload_stats(0, 0));
+  EXPECT_EQ(sink.ids(), (std::vector<FlowId>{2}));
+  EXPECT_EQ(c.stats().flows_without_payload, 1u);
+  EXPECT_EQ(c.stats().flows_reported, 1u);
+}
+
+TEST(Correlator, PlainHttpOnAPlainPortIsNotReported) {
+  RecordingFlowSink sink;
+  Correlator c(sink, "http.pcap");
+  c.on_open(info(1, true, 80));
+  const std::string get = "GET / HTTP/1.1\r\n";
+  const std::string ok = "HTTP/1.1 200 OK\r\n";
+  c.on_tls(event(1, kC2S, tls::NonTls{std::vector<std::uint8_t>(get.begin(), get.end())}));
+  c.on_tls(event(1, kS2C, tls::NonTls{std::vector<std::uint8_t>(ok.begin(), ok.end())}));
+  c.on_close(1, CloseReason::Fin, Timestamp{10}, payload_stats(100, 900));
+  c.on_end(Timestamp{10});
+  EXPECT_TRUE(sink.flows.empty());
+  EXPECT_EQ(c.stats().flows_not_tls, 1u);
+}
+
+TEST(Correlator, UnorderedModeReleasesOnClose) {
+  RecordingFlowSink sink;
+  Correlator c(sink, "live", /*ordered=*/false);
+  c.on_open(info(1));
+  c.on_open(info(2));
+  c.on_tls(event(1, kC2S, client_hello()));
+  c.on_tls(event(2, kC2S, client_hello()));
+  c.on_close(2, CloseReason::Fin, Timestamp{10}, payload_stats(200, 0));
+  EXPECT_EQ(sink.ids(), (std::vector<FlowId>{2}));
+  c.on_close(1, CloseReason::Fin, Timestamp{11}, payload_stats(200, 0));
+  EXPECT_EQ(sink.ids(), (std::vector<FlowId>{2, 1}));
+}
+
+TEST(Correlator, EventsAfterCloseAreIgnored) {
+  RecordingFlowSink sink;
+  Correlator c(sink, "late.pcap");
+  c.on_open(info(1));  // still open: keeps flow 2 closed but unreleased
+  c.on_open(info(2));
+  c.on_tls(event(2, kC2S, client_hello()));
+  c.on_close(2, CloseReason::Fin, Timestamp{10}, payload_stats(200, 0));
+  c.on_tls(event(2, kS2C, server_hello()));
+  c.on_close(2, CloseReason::Fin, Timestamp{11}, payload_stats(200, 200));
+  c.on_close(1, CloseReason::Fin, Timestamp{12}, payload_stats(0, 0));
+  ASSERT_EQ(sink.flows.size(), 1u);
+  EXPECT_EQ(sink.flows[0].id, 2u);
+  EXPECT_FALSE(sink.flows[0].server_hello.has_value());
+  EXPECT_EQ(sink.flows[0].history, "C");
+}
+
+// ---- the TLS and analysis stages together -----------------------------------------------------
+
+TEST(Correlator, FedByTheDissector) {
+  RecordingFlowSink sink;
+  Correlator correlator(sink, "e2e.pcap");
+  tls::Dissector dissector(correlator);
+  dissector.on_open(info(5));
+  test::ClientHelloSpec ch;
+  ch.cipher_suites = {0xc02f, 0xc030};
+  ch.extensions = std::vector<test::Bytes>{test::ext_server_name("e2e.example")};
+  test::ServerHelloSpec sh;
+  sh.cipher_suite = 0xc02f;
+  const test::Bytes client1 = test::record(22, 0x0301, test::client_hello(ch));
+  const test::Bytes server1 = test::record(
+      22, 0x0303,
+      test::concat({test::server_hello(sh), test::handshake(11, test::certificate_body_tls12({test::filled(400, 0x30)})),
+                    test::handshake(14, {})}));
+  const test::Bytes client2 =
+      test::concat({test::record(22, 0x0303, test::handshake(16, test::filled(66, 0x01))), test::change_cipher_spec_record(),
+                    test::opaque_record(40, 22)});
+  const test::Bytes server2 = test::concat({test::change_cipher_spec_record(), test::opaque_record(40, 22)});
+  const test::Bytes client3 = test::opaque_record(200);
+  const test::Bytes server3 = test::opaque_record(800);
+  std::uint64_t packet = 50;
+  for (const auto& [dir, bytes] : std::vector<std::pair<Direction, const test::Bytes*>>{
+           {kC2S, &client1}, {kS2C, &server1}, {kC2S, &client2}, {kS2C, &server2}, {kC2S, &client3}, {kS2C, &server3}}) {
+    ++packet;
+    EXPECT_TRUE(dissector.on_data(5, dir, *bytes, Timestamp{static_cast<std::int64_t>(packet)}, packet));
+  }
+  dissector.on_close(5, CloseReason::Fin, Timestamp{100},
+                     payload_stats(client1.size() + client2.size() + client3.size(),
+                                   server1.size() + server2.size() + server3.size()));
+  dissector.on_end(Timestamp{100});
+  ASSERT_EQ(sink.flows.size(), 1u);
+  const FlowRecord& f = sink.flows[0];
+  EXPECT_EQ(f.history, "CsxnGIi");  // Zeek's baseline for an RSA-kx TLS 1.2 handshake without ticket
+  EXPECT_TRUE(f.established);
+  EXPECT_EQ(f.client_hello->sni, "e2e.example");
+  EXPECT_EQ(f.certificate_count, 1u);
+  ASSERT_EQ(f.certificates.size(), 1u);
+  EXPECT_EQ(f.certificates[0].size, 400u);
+  EXPECT_EQ(f.verdict.reason, Reason::Ok);
+}
+
+}  // namespace
+}  // namespace tlsdiag::analysis
