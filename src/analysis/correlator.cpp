@@ -114,8 +114,8 @@ struct Correlator::Apply {
   void operator()(const tls::RolesSwapped&) { swap_roles(flow); }
 };
 
-Correlator::Correlator(FlowSink& next, std::string source_file, bool ordered)
-    : next_(next), source_file_(std::move(source_file)), ordered_(ordered) {}
+Correlator::Correlator(FlowSink& next, std::string source_file, bool ordered, x509_store_st* trust)
+    : next_(next), source_file_(std::move(source_file)), ordered_(ordered), trust_(trust) {}
 Correlator::~Correlator() = default;
 
 FlowRecord* Correlator::find(reassembly::FlowId id) {
@@ -137,7 +137,7 @@ void Correlator::on_open(const reassembly::FlowInfo& info) {
   flow->server = info.server;
   flow->first_seen = flow->last_seen = info.first_seen;
   flow->syn_seen = info.syn_seen;
-  flows_[info.id] = Entry{std::move(flow)};
+  flows_[info.id] = Entry{std::move(flow), nullptr};
   ++stats_.flows_opened;
 }
 
@@ -178,7 +178,7 @@ void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Ti
   entry.closed = true;
   entry.report = attempted_tls(flow);
   if (entry.report) {
-    finalize(flow);
+    finalize(flow, trust_);
     ++stats_.flows_reported;
   } else {
     const bool any_payload = stats.dir[0].payload_bytes + stats.dir[1].payload_bytes > 0;

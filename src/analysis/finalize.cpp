@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "tlsdiag/analysis/certificate_check.h"
 #include "tlsdiag/analysis/correlator.h"
 #include "tlsdiag/analysis/flow_facts.h"
 #include "tlsdiag/analysis/verdict_rules.h"
@@ -52,7 +53,7 @@ bool attempted_tls(const FlowRecord& f) {
   return is_tls_port(f.server.port) || (looks_like_http_request(f.non_tls_prefix[0]) && server_silent_close);
 }
 
-void finalize(FlowRecord& f) {
+void finalize(FlowRecord& f, x509_store_st* trust) {
   const bool tls13 = f.server_hello && tls::version_rank(f.server_hello->selected_version) == tls::version::kTls13;
   if (tls13) {
     const Tls13Outcome o = tls13_outcome(f);
@@ -72,6 +73,11 @@ void finalize(FlowRecord& f) {
     // RFC 5246 §7.3 abbreviated handshake: the server goes straight to ChangeCipherSpec.
     f.resumed = f.certificate_count == 0 && f.history.find('x') == std::string::npos &&
                 f.history.find('k') == std::string::npos && has_step(f, StepKind::ChangeCipherSpec, Direction::ServerToClient);
+  }
+  if (!f.certificates.empty()) {
+    auto findings = std::make_shared<CertificateFindings>(check_chain(f, trust));
+    f.warnings = findings->warnings;
+    f.certificate_findings = std::move(findings);
   }
   f.verdict = decide(FlowFacts(f));
 }

@@ -55,6 +55,7 @@ FlowFacts::FlowFacts(const FlowRecord& flow) : f(flow) {
     if (t.kind == K::Fin || t.kind == K::Rst) (t.sender == Direction::ClientToServer ? client_ended : server_ended) = true;
   }
   truncated_capture = any_truncation(flow);
+  certificates = flow.certificate_findings.get();
   on_tls_port = is_tls_port(flow.server.port);
   if (first_rst != nullptr && first_rst->prior_ttl != 0)
     rst_ttl_anomaly = std::abs(int{first_rst->ttl} - int{first_rst->prior_ttl}) > kTtlTolerance;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "alert_meaning.h"
+#include "tlsdiag/analysis/certificate_check.h"
 #include "tlsdiag/tls/registry.h"
 #include "verdict_text.h"
 
@@ -152,8 +153,21 @@ bool refuses_old_version(const FlowFacts& x, const AlertRecord& a) {
          std::ranges::find(kGeneric, a.description) != kGeneric.end();
 }
 
+// A client's generic certificate alert (bad_certificate, certificate_unknown: what Java and
+// OpenSSL send) made specific by what the certificate shows at capture time.
+Reason certificate_cause(const CertificateFindings& c, Reason r) {
+  if (r != Reason::CertificateRejected) return r;
+  if (c.hostname_mismatch) return Reason::CertificateHostnameMismatch;
+  // Outside its validity period either way; not-yet-valid has no reason of its own.
+  if (c.expired || c.not_yet_valid) return Reason::CertificateExpired;
+  if (c.self_signed_leaf || c.missing_intermediate || c.chain_broken || c.trusted == false)
+    return Reason::CertificateUntrusted;
+  return r;
+}
+
 Reason refine_alert_reason(const FlowFacts& x, const AlertRecord& a, Reason r) {
   const bool by_server = a.sender == Direction::ServerToClient;
+  if (!by_server && x.certificates != nullptr) r = certificate_cause(*x.certificates, r);
   if (by_server && x.f.certificate_request && (x.f.client_certificate_empty || x.f.history.find('X') == std::string::npos) &&
       (a.description == kHandshakeFailure || a.description == kCertificateRequired || r == Reason::CertificateRejected))
     return Reason::ClientCertificateRequired;
@@ -166,6 +180,11 @@ Reason refine_alert_reason(const FlowFacts& x, const AlertRecord& a, Reason r) {
     return Reason::ProtocolVersionMismatch;
   if (!by_server && a.description == kHandshakeFailure) return Reason::OtherAlert;
   return r;
+}
+
+bool is_certificate_reason(Reason r) {
+  return r == Reason::CertificateExpired || r == Reason::CertificateUntrusted || r == Reason::CertificateRejected ||
+         r == Reason::CertificateHostnameMismatch || r == Reason::CertificateRevoked;
 }
 
 std::string alert_explanation(const FlowFacts& x, const AlertRecord& a, Reason r) {
@@ -228,14 +247,23 @@ void plain_fatal_alert_apply(const FlowFacts& x, Verdict& v) {
   const Reason r = refine_alert_reason(x, a, m ? m->reason : Reason::OtherAlert);
   // The alert itself is certain; a reason read into a generic alert is only likely.
   const bool inferred = (a.description == kHandshakeFailure && r != Reason::OtherAlert) ||
+                        (m != nullptr && m->reason == Reason::CertificateRejected && r != Reason::CertificateRejected) ||
                         (r == Reason::ProtocolVersionMismatch && a.description != kProtocolVersion) ||
                         (r == Reason::ClientCertificateRequired && a.description != kCertificateRequired);
   set(v, Status::Failed, side(a.sender), r, inferred ? Confidence::Likely : Confidence::Certain);
   v.explanation = alert_explanation(x, a, r);
+  if (a.sender == Direction::ClientToServer && x.certificates != nullptr && is_certificate_reason(r)) {
+    const std::string seen = x.certificates->summary();
+    v.explanation += seen.empty() ? " The certificate itself shows no problem at capture time (names, dates, chain), so "
+                                    "the client's trust store or clock is the likely cause."
+                                  : " The certificate shows it: " + seen + ".";
+  }
   // The remediation follows the reason the flow was given, which may be inferred beyond the alert.
   const AlertMeaning* fix = (m != nullptr && m->reason == r) ? m : alert_meaning_for(r);
   if (r == Reason::NoSharedGroup)
     v.remediation = "Enable a common key-exchange group (x25519 or secp256r1) on the client or the client's groups on the server.";
+  else if (r == Reason::CertificateHostnameMismatch)
+    v.remediation = "Connect with a name the certificate covers, or reissue the certificate with this name in its subjectAltName.";
   else if (fix != nullptr)
     v.remediation = a.sender == Direction::ClientToServer ? fix->client_fix : fix->server_fix;
   else

@@ -16,7 +16,9 @@ std::string offered_versions(const FlowRecord& f) {
     if (!out.empty()) out += ", ";
     out += version(v);
   }
-  return out.empty() ? "?" : out;
+  if (out.empty()) return "?";
+  // Without supported_versions only the highest version is known (RFC 5246 §E.1).
+  return f.client_hello->supported_versions.empty() ? out + " or older" : out;
 }
 
 std::string highest_offered(const FlowRecord& f) {

@@ -9,6 +9,7 @@
 #include <boost/program_options.hpp>
 
 #include "pipeline.h"
+#include "tlsdiag/analysis/certificate_check.h"
 #include "tlsdiag/report/report.h"
 
 namespace tlsdiag::app {
@@ -25,6 +26,8 @@ struct AnalyzeOptions {
   std::string color = "auto";
   bool only_failures = false;
   bool show_ok = false;
+  std::vector<std::string> ca_files, ca_paths;
+  std::string trust;
   PipelineOptions pipeline;
 };
 
@@ -63,7 +66,10 @@ po::options_description describe(AnalyzeOptions& o) {
       ("only-failures", po::bool_switch(&o.only_failures), "report only failed handshakes (all are still counted)")
       ("show-ok", po::bool_switch(&o.show_ok), "text: list successful handshakes too")
       ("color", po::value(&o.color)->default_value("auto"), "text colours: auto, always, never")
-      ("max-flows", po::value(&o.pipeline.max_flows)->default_value(1'000'000), "open-flow table cap per input");
+      ("max-flows", po::value(&o.pipeline.max_flows)->default_value(1'000'000), "open-flow table cap per input")
+      ("ca-file", po::value(&o.ca_files)->composing(), "PEM CA bundle to check server chains against (at capture time)")
+      ("ca-path", po::value(&o.ca_paths)->composing(), "directory of hashed CA certificates (c_rehash) to check against")
+      ("trust", po::value(&o.trust), "'system': check server chains against the system's CA store");
   return desc;
 }
 
@@ -94,6 +100,17 @@ int parse(int argc, char** argv, AnalyzeOptions& o) {
   return -1;
 }
 
+// Builds the CA store from --ca-file / --ca-path / --trust system; none given = no trust check.
+std::optional<analysis::TrustStore> load_trust(const AnalyzeOptions& o) {
+  if (o.ca_files.empty() && o.ca_paths.empty() && o.trust.empty()) return std::nullopt;
+  if (!o.trust.empty() && o.trust != "system") throw std::runtime_error("--trust takes 'system'");
+  analysis::TrustStore store;
+  for (const auto& f : o.ca_files) store.add_file(f);
+  for (const auto& d : o.ca_paths) store.add_dir(d);
+  if (o.trust == "system") store.add_system_default();
+  return store;
+}
+
 }  // namespace
 
 int analyze_command(int argc, char** argv) {
@@ -117,6 +134,14 @@ int analyze_command(int argc, char** argv) {
   ropts.only_failures = o.only_failures;
   ropts.show_ok = o.show_ok;
   ropts.color = o.color == "always" || (o.color == "auto" && o.output.empty() && isatty(STDOUT_FILENO));
+  std::optional<analysis::TrustStore> trust;
+  try {
+    trust = load_trust(o);
+  } catch (const std::exception& e) {
+    std::cerr << "tlsdiag analyze: " << e.what() << "\n";
+    return 2;
+  }
+  if (trust) o.pipeline.trust = trust->get();
   auto rep = report::make_report(*format, out, ropts);
 
   bool input_error = false;

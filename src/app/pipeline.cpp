@@ -37,7 +37,7 @@ analysis::InputResult analyze_file(const std::string& path, const PipelineOption
     return result;
   }
   result.info = source.info();
-  analysis::Correlator correlator(report, path);
+  analysis::Correlator correlator(report, path, /*ordered=*/true, options.trust);
   tls::Dissector dissector(correlator);
   reassembly::ReassemblyLimits limits;
   limits.max_flows = options.max_flows;

@@ -5,11 +5,14 @@
 
 #include "tlsdiag/analysis/flow_sink.h"
 
+struct x509_store_st;
+
 namespace tlsdiag::app {
 
 struct PipelineOptions {
   std::string bpf_filter;
   std::size_t max_flows = 1'000'000;
+  x509_store_st* trust = nullptr;  // CA store for the certificate trust check; null = no check
 };
 
 analysis::InputResult analyze_file(const std::string& path, const PipelineOptions& options, analysis::FlowSink& report);

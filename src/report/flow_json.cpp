@@ -1,5 +1,7 @@
 #include "tlsdiag/report/flow_json.h"
 
+#include "tlsdiag/analysis/certificate_check.h"
+
 #include <array>
 #include <cstdio>
 
@@ -176,6 +178,25 @@ json certificate_to_json(const analysis::CertificateRecord& cert, std::size_t in
   return {{"index", index}, {"size", cert.size}};
 }
 
+// A parsed certificate (issue #4): what a user checks first, with capture-time validity.
+json certificate_info_json(const analysis::CertificateInfo& c, std::size_t index, std::uint32_t size) {
+  if (c.parse_error) return {{"index", index}, {"size", size}, {"parse_error", c.error}};
+  return {{"index", index},
+          {"size", size},
+          {"subject", c.subject},
+          {"issuer", c.issuer},
+          {"serial", c.serial_hex},
+          {"sha256", c.sha256_fingerprint},
+          {"dns_names", c.dns_names},
+          {"ip_addresses", c.ip_addresses},
+          {"not_before", format_rfc3339(c.not_before)},
+          {"not_after", format_rfc3339(c.not_after)},
+          {"key", c.key_type + (c.key_bits > 0 ? " " + std::to_string(c.key_bits) : std::string())},
+          {"signature_algorithm", c.signature_algorithm},
+          {"is_ca", c.is_ca},
+          {"self_signed", c.self_signed}};
+}
+
 json alert_to_json(const analysis::AlertRecord& alert) {
   json out = {{"sender", sender_name(alert.sender)},
               {"encrypted", alert.encrypted},
@@ -206,7 +227,9 @@ json verdict_to_json(const analysis::Verdict& v) {
 json flow_to_json(const analysis::FlowRecord& flow) {
   json certificates = json::array();
   for (std::size_t i = 0; i < flow.certificates.size(); ++i)
-    certificates.push_back(certificate_to_json(flow.certificates[i], i));
+    certificates.push_back(flow.certificate_findings && i < flow.certificate_findings->chain.size()
+                               ? certificate_info_json(flow.certificate_findings->chain[i], i, flow.certificates[i].size)
+                               : certificate_to_json(flow.certificates[i], i));
   json alerts = json::array();
   for (const analysis::AlertRecord& a : flow.alerts) alerts.push_back(alert_to_json(a));
   const auto server_hello = [&](const tls::ServerHello& sh) {
@@ -237,6 +260,7 @@ json flow_to_json(const analysis::FlowRecord& flow) {
       {"established", flow.established},
       {"resumed", flow.resumed},
       {"notes", flow.notes},
+      {"warnings", flow.warnings},
       {"verdict", verdict_to_json(flow.verdict)},
   };
 }

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "tlsdiag/report/flow_json.h"
+#include "tlsdiag/report/flow_json_text.h"
 
 namespace tlsdiag::report {
 
@@ -27,7 +28,11 @@ void JsonlReport::end_line() {
 }
 
 std::optional<Report::Rendered> JsonlReport::render_flow(const analysis::FlowRecord& flow) {
-  return Rendered{0, typed_line("flow", flow_to_json(flow))};
+  // Written straight to text: the same bytes as typed_line("flow", flow_to_json(flow)).
+  Rendered line;
+  line.text.reserve(4096);
+  append_flow_json(line.text, flow, "\"type\":\"flow\"");
+  return line;
 }
 
 void JsonlReport::write_rendered(std::size_t, std::string_view text) {

@@ -45,6 +45,13 @@ struct Dissector::DirectionState {
   std::uint64_t non_tls_scanned = 0;
   std::vector<std::uint8_t> partial;
   HandshakeAssembler handshake;
+  // A record whose payload record() does not read (protected, an encrypted alert) that is still
+  // arriving: its bytes are counted as they come instead of being buffered in |partial|.
+  RecordHeader skip_header;
+  std::uint32_t skip_left = 0;  // bytes of it still to come
+  std::uint32_t skip_seen = 0;  // bytes of it seen (header included), not yet in |offset|
+  bool skipping() const { return skip_left > 0; }
+  void stop_skipping() { skip_left = skip_seen = 0; }
 };
 
 struct Dissector::FlowState {
@@ -94,6 +101,8 @@ struct Dissector::Context {
   void emit_client_hello(ClientHello hello);
   void server_hello(const HandshakeMessage& msg, std::uint16_t record_version);
   void record(const RecordHeader& h, std::span<const std::uint8_t> payload);
+  bool payload_needed(const RecordHeader& h) const;
+  void skip_record(std::span<const std::uint8_t>& bytes);
   std::size_t records(std::span<const std::uint8_t> bytes);
   std::size_t sslv2(std::span<const std::uint8_t> bytes);
   std::size_t sslv2_server_hello(std::span<const std::uint8_t> bytes);
@@ -131,11 +140,12 @@ void Dissector::on_gap(FlowId id, Direction d, std::uint64_t missing, Timestamp 
   if (dir.mode == DirectionState::Mode::Detect && dir.partial.empty()) dir.start_lost = true;
   if (dir.mode == DirectionState::Mode::Tls) {
     // Bytes are missing: whatever was half-assembled can never complete.
-    if (!dir.partial.empty() || dir.handshake.has_partial()) {
+    if (!dir.partial.empty() || dir.skipping() || dir.handshake.has_partial()) {
       Context ctx{*this, *flow, dir, d, ts, 0};
       ctx.malformed(dir.handshake.has_partial() ? "handshake" : "record", Errc::Truncated, dir.offset);
     }
     dir.partial.clear();
+    dir.stop_skipping();
     dir.handshake.reset();
     dir.resync = true;
     ++stats_.resyncs;
@@ -245,7 +255,29 @@ void Dissector::Context::record(const RecordHeader& h, std::span<const std::uint
   }
 }
 
-// Cuts complete records off the front of |bytes|; returns the bytes consumed.
+// Whether record() reads the payload: a plaintext alert or handshake record. Others (protected
+// records, ChangeCipherSpec) are handled from the header alone.
+bool Dissector::Context::payload_needed(const RecordHeader& h) const {
+  if (h.content_type == content_type::kAlert) return h.length == 2;
+  return h.content_type == content_type::kHandshake && !dir.encrypted;
+}
+
+// Takes the bytes of the record being skipped off the front of |bytes|; once it is complete,
+// handles it as records() would have, stamped with this chunk like a buffered record.
+void Dissector::Context::skip_record(std::span<const std::uint8_t>& bytes) {
+  const std::size_t n = std::min<std::size_t>(dir.skip_left, bytes.size());
+  dir.skip_left -= static_cast<std::uint32_t>(n);
+  dir.skip_seen += static_cast<std::uint32_t>(n);
+  bytes = bytes.subspan(n);
+  if (dir.skipping()) return;
+  record_offset = dir.offset;
+  record(dir.skip_header, {});
+  dir.offset += dir.skip_seen;
+  dir.stop_skipping();
+}
+
+// Cuts complete records off the front of |bytes|; returns the bytes consumed. A record that is
+// not complete stays in front unless its payload is not needed: then skip_record() takes it.
 std::size_t Dissector::Context::records(std::span<const std::uint8_t> bytes) {
   std::size_t used = 0;
   while (bytes.size() - used >= kRecordHeaderSize && dir.mode == DirectionState::Mode::Tls) {
@@ -259,7 +291,14 @@ std::size_t Dissector::Context::records(std::span<const std::uint8_t> bytes) {
       used = at;
       continue;
     }
-    if (bytes.size() - used - kRecordHeaderSize < h.length) break;
+    if (bytes.size() - used - kRecordHeaderSize < h.length) {
+      if (payload_needed(h)) break;
+      // Count the rest of this record as it arrives (skip_record) rather than buffer it.
+      dir.skip_header = h;
+      dir.skip_seen = static_cast<std::uint32_t>(bytes.size() - used);
+      dir.skip_left = static_cast<std::uint32_t>(kRecordHeaderSize + h.length) - dir.skip_seen;
+      return used;
+    }
     record_offset = dir.offset + used;
     record(h, bytes.subspan(used + kRecordHeaderSize, h.length));
     used += kRecordHeaderSize + h.length;
@@ -387,18 +426,23 @@ bool Dissector::on_data(FlowId id, Direction d, std::span<const std::uint8_t> by
     if (starts_hello_record(bytes)) dir.mode = DirectionState::Mode::Tls;
     else if (dir.non_tls_scanned > kStartTlsScanBytes) dir.mode = DirectionState::Mode::Done;
   }
+  if (dir.skipping()) ctx.skip_record(bytes);
   if (dir.partial.empty()) {
     const std::size_t used = ctx.consume(bytes);
     dir.offset += used;
-    if (used < bytes.size() && dir.mode != DirectionState::Mode::NonTls && dir.mode != DirectionState::Mode::Done)
+    if (used < bytes.size() && !dir.skipping() && dir.mode != DirectionState::Mode::NonTls &&
+        dir.mode != DirectionState::Mode::Done)
       dir.partial.assign(bytes.begin() + static_cast<std::ptrdiff_t>(used), bytes.end());
   } else {
     dir.partial.insert(dir.partial.end(), bytes.begin(), bytes.end());
     const std::size_t used = ctx.consume(dir.partial);
     dir.offset += used;
-    dir.partial.erase(dir.partial.begin(), dir.partial.begin() + static_cast<std::ptrdiff_t>(used));
+    if (dir.skipping()) dir.partial.clear();  // the rest belongs to the record being skipped
+    else dir.partial.erase(dir.partial.begin(), dir.partial.begin() + static_cast<std::ptrdiff_t>(used));
   }
-  if (dir.mode == DirectionState::Mode::NonTls || dir.mode == DirectionState::Mode::Done) dir.partial.clear();
+  if (dir.mode == DirectionState::Mode::NonTls) dir.partial.clear();
+  if (dir.mode == DirectionState::Mode::NonTls || dir.mode == DirectionState::Mode::Done) dir.stop_skipping();
+  if (dir.mode == DirectionState::Mode::Done) std::vector<std::uint8_t>().swap(dir.partial);  // for good
   if (dir.encrypted_records >= kEncryptedRecordsKept) dir.mode = DirectionState::Mode::Done;
   return dir.mode != DirectionState::Mode::Done;
 }
@@ -409,7 +453,7 @@ void Dissector::on_close(FlowId id, reassembly::CloseReason why, Timestamp ts, c
   FlowState& flow = *it->second;
   for (Direction d : {Direction::ClientToServer, Direction::ServerToClient}) {
     DirectionState& dir = flow.dir[reassembly::index(d)];
-    if (dir.partial.empty() && !dir.handshake.has_partial()) continue;
+    if (dir.partial.empty() && !dir.skipping() && !dir.handshake.has_partial()) continue;
     Context ctx{*this, flow, dir, d, ts, 0};
     // Bytes that never formed a whole record or message: the capture (or the peer) stopped.
     if (dir.mode == DirectionState::Mode::Detect && !dir.partial.empty() &&

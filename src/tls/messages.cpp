@@ -22,11 +22,10 @@ std::vector<std::uint16_t> ClientHello::offered_versions() const {
       if (!is_grease(v) && version_rank(v) > 0) out.push_back(v);
   } else if (sslv2_format && legacy_version == version::kSsl2) {
     out.push_back(version::kSsl2);
-  } else {
-    // RFC 5246 §E.1: a client offers every version from its lowest (unknown here; SSL 3.0
-    // is the floor any stack still speaks) up to legacy_version.
-    const std::uint16_t top = std::min<std::uint16_t>(legacy_version, version::kTls12);
-    for (std::uint16_t v = top; v >= version::kSsl3 && (v >> 8) == 0x03; --v) out.push_back(v);
+  } else if (version_rank(legacy_version) > 0) {
+    // RFC 5246 §E.1: legacy_version is the highest version the client supports; its lowest is
+    // not on the wire, so only the highest is listed.
+    out.push_back(std::min<std::uint16_t>(legacy_version, version::kTls12));
   }
   std::ranges::sort(out, [](std::uint16_t a, std::uint16_t b) { return version_rank(a) > version_rank(b); });
   return out;

@@ -13,6 +13,8 @@
 #include "tlsdiag/analysis/flow_sink.h"
 #include "tlsdiag/tls/tls_event_sink.h"
 
+struct x509_store_st;
+
 namespace tlsdiag::analysis {
 
 struct CorrelatorStats {
@@ -24,7 +26,7 @@ struct CorrelatorStats {
 
 class Correlator : public tls::TlsEventSink {
  public:
-  Correlator(FlowSink& next, std::string source_file, bool ordered = true);
+  Correlator(FlowSink& next, std::string source_file, bool ordered = true, x509_store_st* trust = nullptr);
   ~Correlator() override;
 
   void on_open(const reassembly::FlowInfo& flow) override;
@@ -52,12 +54,14 @@ class Correlator : public tls::TlsEventSink {
   FlowSink& next_;
   std::string source_file_;
   bool ordered_;
+  x509_store_st* trust_;
   std::map<reassembly::FlowId, Entry> flows_;
   CorrelatorStats stats_;
 };
 
-// Fills established, resumed and the verdict of a finished flow (exposed for tests).
-void finalize(FlowRecord& flow);
+// Fills established, resumed, the certificate findings and the verdict of a finished flow
+// (exposed for tests). |trust| is an optional X509_STORE for the chain's trust check.
+void finalize(FlowRecord& flow, x509_store_st* trust = nullptr);
 // Whether a finished flow is reported: it attempted TLS, or met a TLS peer.
 bool attempted_tls(const FlowRecord& flow);
 

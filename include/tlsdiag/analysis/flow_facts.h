@@ -30,6 +30,7 @@ struct FlowFacts {
   bool rst_ttl_anomaly = false;          // the RST's TTL differs from its sender's earlier packets
   bool client_ended = false;             // the client sent FIN or RST
   bool server_ended = false;
+  const CertificateFindings* certificates = nullptr;  // the server chain judged at capture time
 };
 
 // Ports where a TLS server is expected (HTTPS, SMTPS, LDAPS, DNS over TLS, IMAPS, POP3S, ...).

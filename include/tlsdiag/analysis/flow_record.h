@@ -2,6 +2,7 @@
 // FlowRecord: everything known about one TCP connection that attempted TLS (or was expected to),
 // built by the correlator from TlsEvents and handed to the reports when the flow ends.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 namespace tlsdiag::analysis {
 
 using reassembly::Direction;
+struct CertificateFindings;  // certificate_check.h
 
 struct AlertRecord {
   Direction sender = Direction::ServerToClient;
@@ -90,6 +92,9 @@ struct FlowRecord {
   reassembly::FlowStats stats;
   std::vector<std::uint8_t> non_tls_prefix[2];  // first bytes of a direction that was not TLS
   std::vector<std::string> notes;  // malformed input, caps hit, gaps: findings with offsets
+  // The server's chain judged at capture time (only when a chain was seen in clear).
+  std::shared_ptr<const CertificateFindings> certificate_findings;
+  std::vector<std::string> warnings;  // problems that did not stop the handshake (certificates)
   reassembly::CloseReason close_reason = reassembly::CloseReason::EndOfCapture;
 
   Verdict verdict;

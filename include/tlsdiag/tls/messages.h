@@ -50,8 +50,8 @@ struct ClientHello {
   // what parsed before it; a conforming server answers decode_error or illegal_parameter.
   std::optional<ParseError> extensions_error;
 
-  // Versions offered, GREASE removed: supported_versions when present, else every version from
-  // SSL 3.0 up to legacy_version.
+  // Versions offered, GREASE removed, highest first: supported_versions when present, else
+  // legacy_version alone (the client's lowest version is not on the wire).
   std::vector<std::uint16_t> offered_versions() const;
   std::uint16_t highest_version() const;
 };

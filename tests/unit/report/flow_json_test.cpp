@@ -86,7 +86,8 @@ TEST(FlowJson, Tls13SuccessVerdict) {
 TEST(FlowJson, ServerVersionRejectionWithPlaintextAlert) {
   const json j = flow_to_json(version_rejected());
   EXPECT_EQ(j["client_hello"]["version"], "TLS 1.0");
-  EXPECT_EQ(j["client_hello"]["versions"], json({"TLS 1.0", "SSL 3.0"}));
+  // No supported_versions: only legacy_version, the highest, is on the wire (RFC 5246 §E.1).
+  EXPECT_EQ(j["client_hello"]["versions"], json({"TLS 1.0"}));
   EXPECT_EQ(j["server_hello"], nullptr);
   ASSERT_EQ(j["alerts"].size(), 1u);
   EXPECT_EQ(j["alerts"][0], json({{"sender", "server"}, {"level", "fatal"},

@@ -1,0 +1,327 @@
+#include "tlsdiag/report/flow_json_text.h"
+
+#include <array>
+#include <cstdio>
+
+#include "json_writer.h"
+#include "tlsdiag/analysis/certificate_check.h"
+#include "tlsdiag/net/endpoint.h"
+#include "tlsdiag/tls/registry.h"
+#include "tlsdiag/util/hex.h"
+#include "tlsdiag/util/timestamp.h"
+
+// Each function writes what the function of the same name in flow_json.cpp builds, with the keys
+// in nlohmann::json's (sorted) order.
+
+namespace tlsdiag::report {
+
+using reassembly::Direction;
+using W = JsonTextWriter;
+
+namespace {
+
+constexpr std::array<std::string_view, 4> kTcpEventNames = {"syn", "syn-ack", "fin", "rst"};
+constexpr std::array<std::string_view, 5> kCloseReasonNames = {"fin", "rst", "end-of-capture",
+                                                               "evicted", "timeout"};
+constexpr std::array<std::string_view, 2> kPskModeNames = {"psk_ke", "psk_dhe_ke"};
+
+template <std::size_t N, typename E>
+void enum_value(W& w, const std::array<std::string_view, N>& names, E value) {
+  const auto i = static_cast<std::size_t>(value);
+  if (i < N) w.value(names[i]);
+  else w.value(std::to_string(i));
+}
+
+std::string hex_u8(std::uint8_t v) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "0x%02x", v);
+  return buf;
+}
+
+const char* sender_name(Direction d) { return d == Direction::ClientToServer ? "client" : "server"; }
+
+void nullable_field(W& w, std::string_view k, const std::string& s) {
+  w.key(k);
+  if (s.empty()) w.null();
+  else w.value(s);
+}
+
+template <typename T, typename NameFn>
+void names_field(W& w, std::string_view k, const std::vector<T>& codes, NameFn name_of) {
+  w.key(k);
+  w.begin_array();
+  for (T code : codes) w.value(name_of(code));
+  w.end_array();
+}
+
+std::string psk_mode_name(std::uint8_t mode) {
+  return mode < kPskModeNames.size() ? std::string(kPskModeNames[mode]) : hex_u8(mode);
+}
+
+std::string alert_level_name(std::uint8_t level) {
+  if (level == 1) return "warning";
+  if (level == 2) return "fatal";
+  return hex_u8(level);
+}
+
+void endpoint_json(W& w, std::string_view k, const net::Endpoint& ep) {
+  object_field(w, k, [&] {
+    field(w, "ip", net::to_string(ep.ip));
+    field(w, "port", ep.port);
+  });
+}
+
+void parse_error_field(W& w, std::string_view k, const std::optional<ParseError>& error) {
+  w.key(k);
+  if (!error) return w.null();
+  w.value(std::string(errc_message(error->code)) + " at byte " + std::to_string(error->offset));
+}
+
+void client_hello_json(W& w, const tls::ClientHello& hello) {
+  object(w, [&] {
+    array_field(w, "alpn", hello.alpn);
+    names_field(w, "cipher_suites", hello.cipher_suites, tls::cipher_suite_name);
+    array_field(w, "compression_methods", hello.compression_methods);
+    field(w, "early_data", hello.early_data);
+    names_field(w, "ec_point_formats", hello.ec_point_formats, tls::ec_point_format_name);
+    field(w, "encrypted_client_hello", hello.encrypted_client_hello);
+    field(w, "extended_master_secret", hello.extended_master_secret);
+    names_field(w, "extensions", hello.extensions, tls::extension_name);
+    parse_error_field(w, "extensions_error", hello.extensions_error);
+    field(w, "fallback_scsv", hello.fallback_scsv);
+    names_field(w, "groups", hello.groups, tls::group_name);
+    names_field(w, "key_share_groups", hello.key_share_groups, tls::group_name);
+    field(w, "legacy_version", tls::version_name(hello.legacy_version));
+    field(w, "message_length", hello.message_length);
+    field(w, "pre_shared_key", hello.pre_shared_key);
+    names_field(w, "psk_key_exchange_modes", hello.psk_key_exchange_modes, psk_mode_name);
+    field(w, "record_version", tls::version_name(hello.record_version));
+    field(w, "renegotiation_info", hello.renegotiation_info);
+    field(w, "session_id_length", hello.session_id_length);
+    field(w, "session_ticket", hello.session_ticket);
+    names_field(w, "signature_algorithms", hello.signature_algorithms, tls::signature_scheme_name);
+    nullable_field(w, "sni", hello.sni);
+    field(w, "sslv2_format", hello.sslv2_format);
+    field(w, "version", tls::version_name(hello.highest_version()));
+    names_field(w, "versions", hello.offered_versions(), tls::version_name);
+  });
+}
+
+// flow_to_json's server_hello: server_hello_to_json with hello_retry_request from the flow.
+void server_hello_json(W& w, const tls::ServerHello& hello, std::optional<std::uint16_t> ske_group,
+                       bool hello_retry_request) {
+  const std::optional<std::uint16_t> group = hello.key_share_group ? hello.key_share_group : ske_group;
+  object(w, [&] {
+    nullable_field(w, "alpn", hello.alpn);
+    field(w, "cipher_suite", tls::cipher_suite_name(hello.cipher_suite));
+    field(w, "compression_method", hello.compression_method);
+    field(w, "downgrade_sentinel", hello.downgrade_sentinel);
+    field(w, "extended_master_secret", hello.extended_master_secret);
+    names_field(w, "extensions", hello.extensions, tls::extension_name);
+    parse_error_field(w, "extensions_error", hello.extensions_error);
+    w.key("group");
+    if (group) w.value(tls::group_name(*group));
+    else w.null();
+    field(w, "hello_retry_request", hello_retry_request);
+    field(w, "legacy_version", tls::version_name(hello.legacy_version));
+    field(w, "pre_shared_key", hello.pre_shared_key);
+    field(w, "record_version", tls::version_name(hello.record_version));
+    field(w, "renegotiation_info", hello.renegotiation_info);
+    field(w, "session_id_length", hello.session_id_length);
+    field(w, "version", tls::version_name(hello.selected_version));
+  });
+}
+
+void hello_retry_json(W& w, const tls::ServerHello& hrr) {
+  object(w, [&] {
+    field(w, "cipher_suite", tls::cipher_suite_name(hrr.cipher_suite));
+    w.key("group");
+    if (hrr.key_share_group) w.value(tls::group_name(*hrr.key_share_group));
+    else w.null();
+    field(w, "version", tls::version_name(hrr.selected_version));
+  });
+}
+
+void certificate_json(W& w, const analysis::FlowRecord& flow, std::size_t i) {
+  const std::uint32_t size = flow.certificates[i].size;
+  if (!flow.certificate_findings || i >= flow.certificate_findings->chain.size()) {
+    return object(w, [&] {
+      field(w, "index", i);
+      field(w, "size", size);
+    });
+  }
+  const analysis::CertificateInfo& c = flow.certificate_findings->chain[i];
+  if (c.parse_error) {
+    return object(w, [&] {
+      field(w, "index", i);
+      field(w, "parse_error", c.error);
+      field(w, "size", size);
+    });
+  }
+  object(w, [&] {
+    array_field(w, "dns_names", c.dns_names);
+    field(w, "index", i);
+    array_field(w, "ip_addresses", c.ip_addresses);
+    field(w, "is_ca", c.is_ca);
+    field(w, "issuer", c.issuer);
+    field(w, "key", c.key_type + (c.key_bits > 0 ? " " + std::to_string(c.key_bits) : std::string()));
+    field(w, "not_after", format_rfc3339(c.not_after));
+    field(w, "not_before", format_rfc3339(c.not_before));
+    field(w, "self_signed", c.self_signed);
+    field(w, "serial", c.serial_hex);
+    field(w, "sha256", c.sha256_fingerprint);
+    field(w, "signature_algorithm", c.signature_algorithm);
+    field(w, "size", size);
+    field(w, "subject", c.subject);
+  });
+}
+
+void alert_json(W& w, const analysis::AlertRecord& alert) {
+  object(w, [&] {
+    w.key("code");
+    if (alert.encrypted) w.null();
+    else w.value(alert.description);
+    w.key("description");
+    if (alert.encrypted) w.null();
+    else w.value(tls::alert_name(alert.description));
+    field(w, "encrypted", alert.encrypted);
+    w.key("level");
+    if (alert.encrypted) w.null();
+    else w.value(alert_level_name(alert.level));
+    field(w, "packet", alert.packet_number);
+    field(w, "sender", sender_name(alert.sender));
+    field(w, "time", format_rfc3339(alert.ts));
+  });
+}
+
+void encrypted_json(W& w, const analysis::EncryptedCounts& e) {
+  object(w, [&] {
+    field(w, "application_records", e.application_records);
+    field(w, "bytes", e.bytes);
+    array_field(w, "first_sizes", e.first_sizes);
+    field(w, "handshake_records", e.handshake_records);
+  });
+}
+
+void non_tls_json(W& w, const std::vector<std::uint8_t>& prefix) {
+  if (prefix.empty()) return w.null();
+  object(w, [&] {
+    field(w, "hex", hex_bytes(prefix));
+    field(w, "text", printable_prefix(prefix, prefix.size()));
+  });
+}
+
+// {"client": body(per_dir[0]), "server": body(per_dir[1])}
+template <typename T, typename Body>
+void per_direction(W& w, std::string_view k, const T (&per_dir)[2], Body body) {
+  object_field(w, k, [&] {
+    w.key("client");
+    body(w, per_dir[index(Direction::ClientToServer)]);
+    w.key("server");
+    body(w, per_dir[index(Direction::ServerToClient)]);
+  });
+}
+
+void tcp_json(W& w, const analysis::FlowRecord& flow) {
+  const reassembly::DirectionStats& c = flow.stats.dir[index(Direction::ClientToServer)];
+  const reassembly::DirectionStats& s = flow.stats.dir[index(Direction::ServerToClient)];
+  object(w, [&] {
+    field(w, "buffer_cap_hit", c.buffer_cap_hit || s.buffer_cap_hit);
+    field(w, "client_bytes", c.payload_bytes);
+    field(w, "client_packets", c.packets);
+    w.key("close_reason");
+    enum_value(w, kCloseReasonNames, flow.close_reason);
+    w.key("events");
+    w.begin_array();
+    for (const analysis::TcpControl& e : flow.tcp_events) {
+      object(w, [&] {
+        w.key("kind");
+        enum_value(w, kTcpEventNames, e.kind);
+        field(w, "packet", e.packet_number);
+        field(w, "prior_ttl", e.prior_ttl);
+        field(w, "sender", sender_name(e.sender));
+        field(w, "time", format_rfc3339(e.ts));
+        field(w, "ttl", e.ttl);
+      });
+    }
+    w.end_array();
+    field(w, "gap_bytes", c.gap_bytes + s.gap_bytes);
+    field(w, "gaps", c.gaps + s.gaps);
+    field(w, "out_of_order_segments", c.out_of_order_segments + s.out_of_order_segments);
+    field(w, "overlap_conflicts", c.overlap_conflicts + s.overlap_conflicts);
+    field(w, "retransmitted_bytes", c.retransmitted_bytes + s.retransmitted_bytes);
+    field(w, "roles_from_client_hello", flow.roles_from_client_hello);
+    field(w, "server_bytes", s.payload_bytes);
+    field(w, "server_packets", s.packets);
+    field(w, "syn_seen", flow.syn_seen);
+    field(w, "truncated_packets", c.truncated_packets + s.truncated_packets);
+  });
+}
+
+void verdict_json(W& w, const analysis::Verdict& v) {
+  object(w, [&] {
+    field(w, "confidence", analysis::name(v.confidence));
+    array_field(w, "evidence", v.evidence);
+    field(w, "explanation", v.explanation);
+    field(w, "reason", analysis::name(v.reason));
+    field(w, "rejected_by", analysis::name(v.rejected_by));
+    field(w, "remediation", v.remediation);
+    field(w, "status", analysis::name(v.status));
+  });
+}
+
+template <typename T, typename Body>
+void optional_field(W& w, std::string_view k, const std::optional<T>& value, Body body) {
+  w.key(k);
+  if (value) body(*value);
+  else w.null();
+}
+
+}  // namespace
+
+void append_flow_json(std::string& out, const analysis::FlowRecord& flow, std::string_view leading) {
+  W w(out);
+  w.begin_object();
+  if (!leading.empty()) w.raw_member(leading);
+  w.key("alerts");
+  w.begin_array();
+  for (const analysis::AlertRecord& a : flow.alerts) alert_json(w, a);
+  w.end_array();
+  field(w, "certificate_count", flow.certificate_count);
+  field(w, "certificate_request", flow.certificate_request);
+  w.key("certificates");
+  w.begin_array();
+  for (std::size_t i = 0; i < flow.certificates.size(); ++i) certificate_json(w, flow, i);
+  w.end_array();
+  endpoint_json(w, "client", flow.client);
+  field(w, "client_certificate_empty", flow.client_certificate_empty);
+  optional_field(w, "client_hello", flow.client_hello, [&](const tls::ClientHello& h) { client_hello_json(w, h); });
+  per_direction(w, "encrypted", flow.encrypted, encrypted_json);
+  field(w, "established", flow.established);
+  field(w, "first_seen", format_rfc3339(flow.first_seen));
+  optional_field(w, "hello_retry_request", flow.hello_retry_request,
+                 [&](const tls::ServerHello& h) { hello_retry_json(w, h); });
+  field(w, "history", flow.history);
+  field(w, "last_seen", format_rfc3339(flow.last_seen));
+  per_direction(w, "non_tls_prefix", flow.non_tls_prefix, non_tls_json);
+  array_field(w, "notes", flow.notes);
+  field(w, "resumed", flow.resumed);
+  optional_field(w, "second_client_hello", flow.second_client_hello,
+                 [&](const tls::ClientHello& h) { client_hello_json(w, h); });
+  endpoint_json(w, "server", flow.server);
+  optional_field(w, "server_hello", flow.server_hello, [&](const tls::ServerHello& h) {
+    server_hello_json(w, h, flow.server_key_exchange_group, flow.hello_retry_request.has_value());
+  });
+  object_field(w, "source", [&] {
+    field(w, "file", flow.source_file);
+    field(w, "packet", flow.first_packet);
+  });
+  w.key("tcp");
+  tcp_json(w, flow);
+  w.key("verdict");
+  verdict_json(w, flow.verdict);
+  array_field(w, "warnings", flow.warnings);
+  w.end_object();
+}
+
+}  // namespace tlsdiag::report
