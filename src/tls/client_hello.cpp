@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <array>
 
+#include "extension_block.h"
 #include "tlsdiag/tls/hello_parsers.h"
 #include "tlsdiag/tls/registry.h"
 
@@ -101,10 +102,7 @@ bool flag_extended_master_secret(ByteReader, ClientHello& h) { return h.extended
 bool flag_session_ticket(ByteReader, ClientHello& h) { return h.session_ticket = true; }
 bool flag_ech(ByteReader, ClientHello& h) { return h.encrypted_client_hello = true; }
 
-struct ExtensionParser {
-  std::uint16_t type;
-  bool (*parse)(ByteReader body, ClientHello& hello);
-};
+using ExtensionParser = tls::ExtensionParser<ClientHello>;
 
 // Sorted by type for binary search.
 constexpr std::array kExtensionParsers = {
@@ -125,22 +123,6 @@ constexpr std::array kExtensionParsers = {
 };
 static_assert(std::ranges::is_sorted(kExtensionParsers, {}, &ExtensionParser::type));
 
-Result<bool> parse_extensions(ByteReader list, ClientHello& hello) {
-  while (list.remaining() > 0) {
-    std::uint16_t type = 0;
-    ByteReader body;
-    if (!list.read_u16(type) || !list.read_prefixed_u16(body))
-      return ParseError{Errc::Truncated, list.offset()};
-    if (hello.extensions.size() >= kMaxExtensions) return ParseError{Errc::BadExtension, body.offset()};
-    if (std::ranges::find(hello.extensions, type) != hello.extensions.end())
-      return ParseError{Errc::DuplicateExtension, body.offset()};
-    hello.extensions.push_back(type);
-    const auto it = std::ranges::lower_bound(kExtensionParsers, type, {}, &ExtensionParser::type);
-    if (it != kExtensionParsers.end() && it->type == type && !it->parse(body, hello))
-      return ParseError{Errc::BadExtension, body.offset()};
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -167,8 +149,8 @@ Result<ClientHello> parse_client_hello(ByteReader body) {
   if (body.remaining() == 0) return hello;
   ByteReader extensions;
   if (!body.read_prefixed_u16(extensions)) return ParseError{Errc::Truncated, body.offset()};
-  if (auto r = parse_extensions(extensions, hello); !r) hello.extensions_error = r.error();
-  else if (!body.done()) hello.extensions_error = ParseError{Errc::TrailingBytes, body.offset()};
+  hello.extensions_error = parse_extension_block<ClientHello>(extensions, hello, kExtensionParsers);
+  if (!hello.extensions_error && !body.done()) hello.extensions_error = ParseError{Errc::TrailingBytes, body.offset()};
   return hello;
 }
 

@@ -2,6 +2,7 @@
 #include <array>
 #include <cstring>
 
+#include "extension_block.h"
 #include "tlsdiag/tls/hello_parsers.h"
 
 namespace tlsdiag::tls {
@@ -39,10 +40,7 @@ bool flag_psk(ByteReader, ServerHello& h) { return h.pre_shared_key = true; }
 bool flag_ems(ByteReader, ServerHello& h) { return h.extended_master_secret = true; }
 bool flag_reneg(ByteReader, ServerHello& h) { return h.renegotiation_info = true; }
 
-struct ExtensionParser {
-  std::uint16_t type;
-  bool (*parse)(ByteReader body, ServerHello& hello);
-};
+using ExtensionParser = tls::ExtensionParser<ServerHello>;
 
 constexpr std::array kExtensionParsers = {
     ExtensionParser{16, parse_alpn},
@@ -54,21 +52,6 @@ constexpr std::array kExtensionParsers = {
 };
 static_assert(std::ranges::is_sorted(kExtensionParsers, {}, &ExtensionParser::type));
 
-std::optional<ParseError> parse_extensions(ByteReader list, ServerHello& hello) {
-  while (list.remaining() > 0) {
-    std::uint16_t type = 0;
-    ByteReader body;
-    if (!list.read_u16(type) || !list.read_prefixed_u16(body)) return ParseError{Errc::Truncated, list.offset()};
-    if (hello.extensions.size() >= kMaxExtensions) return ParseError{Errc::BadExtension, body.offset()};
-    if (std::ranges::find(hello.extensions, type) != hello.extensions.end())
-      return ParseError{Errc::DuplicateExtension, body.offset()};
-    hello.extensions.push_back(type);
-    const auto it = std::ranges::lower_bound(kExtensionParsers, type, {}, &ExtensionParser::type);
-    if (it != kExtensionParsers.end() && it->type == type && !it->parse(body, hello))
-      return ParseError{Errc::BadExtension, body.offset()};
-  }
-  return std::nullopt;
-}
 
 }  // namespace
 
@@ -96,7 +79,7 @@ Result<ServerHello> parse_server_hello(ByteReader body) {
     if (!body.read_prefixed_u16(extensions)) {
       hello.extensions_error = ParseError{Errc::Truncated, body.offset()};
     } else {
-      hello.extensions_error = parse_extensions(extensions, hello);
+      hello.extensions_error = parse_extension_block<ServerHello>(extensions, hello, kExtensionParsers);
       if (!hello.extensions_error && !body.done())
         hello.extensions_error = ParseError{Errc::TrailingBytes, body.offset()};
     }
