@@ -118,9 +118,25 @@ Correlator::Correlator(FlowSink& next, std::string source_file, bool ordered, x5
     : next_(next), source_file_(std::move(source_file)), ordered_(ordered), trust_(trust) {}
 Correlator::~Correlator() = default;
 
+Correlator::Entry* Correlator::lookup(reassembly::FlowId id) {
+  if (id < first_id_ || id - first_id_ >= flows_.size()) return nullptr;
+  return &flows_[id - first_id_];
+}
+
+// The entry for |id|, created (with closed placeholders for the ids in between) when outside.
+Correlator::Entry& Correlator::add_entry(reassembly::FlowId id) {
+  if (flows_.empty()) first_id_ = id;
+  while (id < first_id_) {
+    flows_.push_front(Entry{nullptr, nullptr, true, false});
+    --first_id_;
+  }
+  while (id - first_id_ >= flows_.size()) flows_.push_back(Entry{nullptr, nullptr, true, false});
+  return flows_[id - first_id_];
+}
+
 FlowRecord* Correlator::find(reassembly::FlowId id) {
-  auto it = flows_.find(id);
-  return it == flows_.end() || it->second.closed ? nullptr : it->second.flow.get();
+  Entry* e = lookup(id);
+  return e == nullptr || e->closed ? nullptr : e->flow.get();
 }
 
 void Correlator::add_step(FlowRecord& flow, Step step) {
@@ -137,7 +153,7 @@ void Correlator::on_open(const reassembly::FlowInfo& info) {
   flow->server = info.server;
   flow->first_seen = flow->last_seen = info.first_seen;
   flow->syn_seen = info.syn_seen;
-  flows_[info.id] = Entry{std::move(flow), nullptr};
+  add_entry(info.id) = Entry{std::move(flow), nullptr};
   ++stats_.flows_opened;
 }
 
@@ -166,9 +182,9 @@ void Correlator::on_tls(const tls::TlsEvent& event) {
 
 void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Timestamp ts,
                           const reassembly::FlowStats& stats) {
-  auto it = flows_.find(id);
-  if (it == flows_.end() || it->second.closed) return;
-  Entry& entry = it->second;
+  Entry* found = lookup(id);
+  if (found == nullptr || found->closed) return;
+  Entry& entry = *found;
   FlowRecord& flow = *entry.flow;
   flow.stats = stats;
   flow.close_reason = why;
@@ -186,10 +202,14 @@ void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Ti
   }
   if (!ordered_) {
     if (entry.report) next_.on_flow(flow);
-    flows_.erase(it);
+    entry = Entry{nullptr, nullptr, true, false};
+    while (!flows_.empty() && flows_.front().closed && !flows_.front().report) {
+      flows_.pop_front();
+      ++first_id_;
+    }
     return;
   }
-  if (it != flows_.begin()) {
+  if (&entry != &flows_.front()) {
     // An earlier flow is still open: the sink keeps what it needs until this flow's turn, so a
     // waiting flow does not hold its whole record (memory stays flat behind one long flow).
     if (entry.report) entry.held = next_.hold(std::move(flow));
@@ -200,11 +220,12 @@ void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Ti
 
 // Releases closed flows from the front, so reports see flows in order of their first packet.
 void Correlator::release_closed() {
-  while (!flows_.empty() && flows_.begin()->second.closed) {
-    Entry& entry = flows_.begin()->second;
+  while (!flows_.empty() && flows_.front().closed) {
+    Entry& entry = flows_.front();
     if (entry.held) next_.release(std::move(entry.held));
     else if (entry.report) next_.on_flow(*entry.flow);
-    flows_.erase(flows_.begin());
+    flows_.pop_front();
+    ++first_id_;
   }
 }
 

@@ -54,6 +54,38 @@ void names_field(W& w, std::string_view k, const std::vector<T>& codes, NameFn n
   w.end_array();
 }
 
+// tls::cipher_suite_name(code) as a value: the registry's own string when it has a row, so the
+// common case builds no string.
+void cipher_suite_value(W& w, std::uint16_t code) {
+  if (tls::is_grease(code)) return w.value("GREASE");
+  if (const tls::CipherSuiteInfo* row = tls::find_cipher_suite(code)) return w.value(row->name);
+  w.value(tls::cipher_suite_name(code));
+}
+
+// The same for the registries with a find_*() (extension, group, signature scheme names).
+using FindRow = const tls::RegistryEntry* (*)(std::uint16_t);
+using NameOf = std::string (*)(std::uint16_t);
+void registry_value(W& w, std::uint16_t code, FindRow find, NameOf name_of) {
+  if (tls::is_grease(code)) return w.value("GREASE");
+  if (const tls::RegistryEntry* row = find(code)) return w.value(row->name);
+  w.value(name_of(code));
+}
+
+void registry_names_field(W& w, std::string_view k, const std::vector<std::uint16_t>& codes,
+                          FindRow find, NameOf name_of) {
+  w.key(k);
+  w.begin_array();
+  for (std::uint16_t code : codes) registry_value(w, code, find, name_of);
+  w.end_array();
+}
+
+void cipher_suites_field(W& w, std::string_view k, const std::vector<std::uint16_t>& codes) {
+  w.key(k);
+  w.begin_array();
+  for (std::uint16_t code : codes) cipher_suite_value(w, code);
+  w.end_array();
+}
+
 std::string psk_mode_name(std::uint8_t mode) {
   return mode < kPskModeNames.size() ? std::string(kPskModeNames[mode]) : hex_u8(mode);
 }
@@ -80,17 +112,17 @@ void parse_error_field(W& w, std::string_view k, const std::optional<ParseError>
 void client_hello_json(W& w, const tls::ClientHello& hello) {
   object(w, [&] {
     array_field(w, "alpn", hello.alpn);
-    names_field(w, "cipher_suites", hello.cipher_suites, tls::cipher_suite_name);
+    cipher_suites_field(w, "cipher_suites", hello.cipher_suites);
     array_field(w, "compression_methods", hello.compression_methods);
     field(w, "early_data", hello.early_data);
     names_field(w, "ec_point_formats", hello.ec_point_formats, tls::ec_point_format_name);
     field(w, "encrypted_client_hello", hello.encrypted_client_hello);
     field(w, "extended_master_secret", hello.extended_master_secret);
-    names_field(w, "extensions", hello.extensions, tls::extension_name);
+    registry_names_field(w, "extensions", hello.extensions, tls::find_extension, tls::extension_name);
     parse_error_field(w, "extensions_error", hello.extensions_error);
     field(w, "fallback_scsv", hello.fallback_scsv);
-    names_field(w, "groups", hello.groups, tls::group_name);
-    names_field(w, "key_share_groups", hello.key_share_groups, tls::group_name);
+    registry_names_field(w, "groups", hello.groups, tls::find_group, tls::group_name);
+    registry_names_field(w, "key_share_groups", hello.key_share_groups, tls::find_group, tls::group_name);
     field(w, "legacy_version", tls::version_name(hello.legacy_version));
     field(w, "message_length", hello.message_length);
     field(w, "pre_shared_key", hello.pre_shared_key);
@@ -99,7 +131,8 @@ void client_hello_json(W& w, const tls::ClientHello& hello) {
     field(w, "renegotiation_info", hello.renegotiation_info);
     field(w, "session_id_length", hello.session_id_length);
     field(w, "session_ticket", hello.session_ticket);
-    names_field(w, "signature_algorithms", hello.signature_algorithms, tls::signature_scheme_name);
+    registry_names_field(w, "signature_algorithms", hello.signature_algorithms,
+                         tls::find_signature_scheme, tls::signature_scheme_name);
     nullable_field(w, "sni", hello.sni);
     field(w, "sslv2_format", hello.sslv2_format);
     field(w, "version", tls::version_name(hello.highest_version()));
@@ -113,14 +146,15 @@ void server_hello_json(W& w, const tls::ServerHello& hello, std::optional<std::u
   const std::optional<std::uint16_t> group = hello.key_share_group ? hello.key_share_group : ske_group;
   object(w, [&] {
     nullable_field(w, "alpn", hello.alpn);
-    field(w, "cipher_suite", tls::cipher_suite_name(hello.cipher_suite));
+    w.key("cipher_suite");
+    cipher_suite_value(w, hello.cipher_suite);
     field(w, "compression_method", hello.compression_method);
     field(w, "downgrade_sentinel", hello.downgrade_sentinel);
     field(w, "extended_master_secret", hello.extended_master_secret);
-    names_field(w, "extensions", hello.extensions, tls::extension_name);
+    registry_names_field(w, "extensions", hello.extensions, tls::find_extension, tls::extension_name);
     parse_error_field(w, "extensions_error", hello.extensions_error);
     w.key("group");
-    if (group) w.value(tls::group_name(*group));
+    if (group) registry_value(w, *group, tls::find_group, tls::group_name);
     else w.null();
     field(w, "hello_retry_request", hello_retry_request);
     field(w, "legacy_version", tls::version_name(hello.legacy_version));

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <sstream>
 
 #include "tlsdiag/net/endpoint.h"
 #include "tlsdiag/tls/registry.h"
@@ -110,8 +109,19 @@ std::string flow_heading(const FlowRecord& flow) {
   return line + "  " + format_rfc3339(flow.first_seen);
 }
 
-void field(std::ostream& os, std::string_view label, const std::string& value) {
-  os << "    " << label << std::string(label.size() < 10 ? 10 - label.size() : 1, ' ') << value << '\n';
+void field(std::string& out, std::string_view label, const std::string& value) {
+  out += "    ";
+  out += label;
+  out.append(label.size() < 10 ? 10 - label.size() : 1, ' ');
+  out += value;
+  out += '\n';
+}
+
+// "  <heading>\n": the first line of a flow's block.
+std::string block_start(const FlowRecord& flow) {
+  std::string out = "  " + flow_heading(flow);
+  out += '\n';
+  return out;
 }
 
 std::string offered_line(const FlowRecord& flow) {
@@ -166,34 +176,32 @@ std::string verdict_line(const analysis::Verdict& v) {
 }
 
 std::string failure_block(const FlowRecord& flow) {
-  std::ostringstream os;
-  os << "  " << flow_heading(flow) << '\n';
-  field(os, "offered", offered_line(flow));
-  field(os, "chosen", chosen_line(flow));
-  for (const analysis::AlertRecord& a : flow.alerts) field(os, "alert", alert_line(a));
+  std::string out = block_start(flow);
+  field(out, "offered", offered_line(flow));
+  field(out, "chosen", chosen_line(flow));
+  for (const analysis::AlertRecord& a : flow.alerts) field(out, "alert", alert_line(a));
   for (Direction d : {Direction::ClientToServer, Direction::ServerToClient}) {
     const std::vector<std::uint8_t>& prefix = flow.non_tls_prefix[index(d)];
     if (!prefix.empty())
-      field(os, std::string(sender_name(d)) + " sent", '"' + printable_prefix(prefix, kPayloadShown) + '"');
+      field(out, std::string(sender_name(d)) + " sent", '"' + printable_prefix(prefix, kPayloadShown) + '"');
   }
-  field(os, "verdict", verdict_line(flow.verdict));
-  if (!flow.verdict.explanation.empty()) field(os, "why", terminal_safe(flow.verdict.explanation));
-  if (!flow.verdict.remediation.empty()) field(os, "fix", terminal_safe(flow.verdict.remediation));
-  for (const std::string& e : flow.verdict.evidence) field(os, "evidence", terminal_safe(e));
-  for (const std::string& n : flow.notes) field(os, "note", terminal_safe(n));
-  field(os, "history", flow.history.empty() ? "-" : terminal_safe(flow.history));
-  field(os, "source", terminal_safe(flow.source_file) + " #" + std::to_string(flow.first_packet));
-  return os.str();
+  field(out, "verdict", verdict_line(flow.verdict));
+  if (!flow.verdict.explanation.empty()) field(out, "why", terminal_safe(flow.verdict.explanation));
+  if (!flow.verdict.remediation.empty()) field(out, "fix", terminal_safe(flow.verdict.remediation));
+  for (const std::string& e : flow.verdict.evidence) field(out, "evidence", terminal_safe(e));
+  for (const std::string& n : flow.notes) field(out, "note", terminal_safe(n));
+  field(out, "history", flow.history.empty() ? "-" : terminal_safe(flow.history));
+  field(out, "source", terminal_safe(flow.source_file) + " #" + std::to_string(flow.first_packet));
+  return out;
 }
 
 std::string incomplete_block(const FlowRecord& flow) {
-  std::ostringstream os;
-  os << "  " << flow_heading(flow) << '\n';
+  std::string out = block_start(flow);
   std::string why = flow.verdict.explanation.empty() ? "-" : terminal_safe(flow.verdict.explanation);
-  field(os, "why", why + " (confidence " + std::string(analysis::name(flow.verdict.confidence)) + ")");
-  field(os, "history", flow.history.empty() ? "-" : terminal_safe(flow.history));
-  field(os, "source", terminal_safe(flow.source_file) + " #" + std::to_string(flow.first_packet));
-  return os.str();
+  field(out, "why", why + " (confidence " + std::string(analysis::name(flow.verdict.confidence)) + ")");
+  field(out, "history", flow.history.empty() ? "-" : terminal_safe(flow.history));
+  field(out, "source", terminal_safe(flow.source_file) + " #" + std::to_string(flow.first_packet));
+  return out;
 }
 
 std::string success_line(const FlowRecord& flow) {

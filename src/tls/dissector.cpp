@@ -115,14 +115,17 @@ Dissector::Dissector(TlsEventSink& next) : next_(next) {}
 Dissector::~Dissector() = default;
 
 Dissector::FlowState* Dissector::find(FlowId id) {
-  auto it = flows_.find(id);
-  return it == flows_.end() ? nullptr : it->second.get();
+  if (id < first_id_ || id - first_id_ >= flows_.size()) return nullptr;
+  return flows_[id - first_id_].get();
 }
 
 void Dissector::on_open(const reassembly::FlowInfo& flow) {
   auto state = std::make_unique<FlowState>();
   state->info = flow;
-  flows_[flow.id] = std::move(state);
+  if (flows_.empty()) first_id_ = flow.id;
+  for (; flow.id < first_id_; --first_id_) flows_.emplace_front();
+  while (flow.id - first_id_ >= flows_.size()) flows_.emplace_back();
+  flows_[flow.id - first_id_] = std::move(state);
   next_.on_open(flow);
 }
 
@@ -448,9 +451,9 @@ bool Dissector::on_data(FlowId id, Direction d, std::span<const std::uint8_t> by
 }
 
 void Dissector::on_close(FlowId id, reassembly::CloseReason why, Timestamp ts, const reassembly::FlowStats& stats) {
-  auto it = flows_.find(id);
-  if (it == flows_.end()) return next_.on_close(id, why, ts, stats);
-  FlowState& flow = *it->second;
+  FlowState* found = find(id);
+  if (found == nullptr) return next_.on_close(id, why, ts, stats);
+  FlowState& flow = *found;
   for (Direction d : {Direction::ClientToServer, Direction::ServerToClient}) {
     DirectionState& dir = flow.dir[reassembly::index(d)];
     if (dir.partial.empty() && !dir.skipping() && !dir.handshake.has_partial()) continue;
@@ -465,7 +468,8 @@ void Dissector::on_close(FlowId id, reassembly::CloseReason why, Timestamp ts, c
   }
   reassembly::FlowStats out = stats;
   if (flow.swapped) std::swap(out.dir[0], out.dir[1]);
-  flows_.erase(it);
+  flows_[id - first_id_].reset();
+  for (; !flows_.empty() && flows_.front() == nullptr; ++first_id_) flows_.pop_front();
   next_.on_close(id, why, ts, out);
 }
 

@@ -2,49 +2,6 @@
 
 namespace tlsdiag {
 
-bool ByteReader::need(std::size_t n) {
-  if (failed_ || bytes_.size() - pos_ < n) {
-    failed_ = true;
-    return false;
-  }
-  return true;
-}
-
-bool ByteReader::read_u8(std::uint8_t& out) {
-  if (!need(1)) return false;
-  out = bytes_[pos_++];
-  return true;
-}
-
-bool ByteReader::read_u16(std::uint16_t& out) {
-  if (!need(2)) return false;
-  out = static_cast<std::uint16_t>(bytes_[pos_] << 8 | bytes_[pos_ + 1]);
-  pos_ += 2;
-  return true;
-}
-
-bool ByteReader::read_u24(std::uint32_t& out) {
-  if (!need(3)) return false;
-  out = std::uint32_t{bytes_[pos_]} << 16 | std::uint32_t{bytes_[pos_ + 1]} << 8 | bytes_[pos_ + 2];
-  pos_ += 3;
-  return true;
-}
-
-bool ByteReader::read_u32(std::uint32_t& out) {
-  if (!need(4)) return false;
-  out = std::uint32_t{bytes_[pos_]} << 24 | std::uint32_t{bytes_[pos_ + 1]} << 16 |
-        std::uint32_t{bytes_[pos_ + 2]} << 8 | bytes_[pos_ + 3];
-  pos_ += 4;
-  return true;
-}
-
-bool ByteReader::read_bytes(std::size_t n, std::span<const std::uint8_t>& out) {
-  if (!need(n)) return false;
-  out = bytes_.subspan(pos_, n);
-  pos_ += n;
-  return true;
-}
-
 bool ByteReader::sub(std::size_t n, ByteReader& body) {
   const std::size_t start = offset();
   std::span<const std::uint8_t> view;
@@ -66,12 +23,6 @@ bool ByteReader::read_prefixed_u16(ByteReader& body) {
 bool ByteReader::read_prefixed_u24(ByteReader& body) {
   std::uint32_t n = 0;
   return read_u24(n) && sub(n, body);
-}
-
-bool ByteReader::skip(std::size_t n) {
-  if (!need(n)) return false;
-  pos_ += n;
-  return true;
 }
 
 bool ByteReader::peek_u8(std::uint8_t& out, std::size_t at) const {

@@ -6,7 +6,7 @@
 // and every earlier flow have closed; one that closes behind a still-open earlier flow goes to
 // FlowSink::hold at once and to FlowSink::release at its turn (instead of on_flow), and its record
 // is freed. Unordered mode (live): each flow is released when it closes.
-#include <map>
+#include <deque>
 #include <memory>
 #include <string>
 
@@ -47,6 +47,8 @@ class Correlator : public tls::TlsEventSink {
     bool closed = false;
     bool report = false;
   };
+  Entry* lookup(reassembly::FlowId id);
+  Entry& add_entry(reassembly::FlowId id);
   FlowRecord* find(reassembly::FlowId id);
   void add_step(FlowRecord& flow, Step step);
   void release_closed();
@@ -55,7 +57,10 @@ class Correlator : public tls::TlsEventSink {
   std::string source_file_;
   bool ordered_;
   x509_store_st* trust_;
-  std::map<reassembly::FlowId, Entry> flows_;
+  // Flows by id, smallest first: flows_[id - first_id_]. The StreamTable numbers flows 1, 2, ...
+  // in order, so this is an array lookup; an id never opened holds a closed, unreported entry.
+  std::deque<Entry> flows_;
+  reassembly::FlowId first_id_ = 0;
   CorrelatorStats stats_;
 };
 

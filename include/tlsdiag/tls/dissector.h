@@ -8,7 +8,7 @@
 // Limits: a partial record is at most 5 + 2^14 + 2048 bytes; handshake messages per
 // HandshakeAssembler; non-TLS bytes are scanned for a STARTTLS upgrade up to kStartTlsScanBytes.
 #include <memory>
-#include <unordered_map>
+#include <deque>
 
 #include "tlsdiag/reassembly/stream_sink.h"
 #include "tlsdiag/tls/tls_event_sink.h"
@@ -49,7 +49,10 @@ class Dissector : public reassembly::StreamSink {
   FlowState* find(FlowId id);
 
   TlsEventSink& next_;
-  std::unordered_map<FlowId, std::unique_ptr<FlowState>> flows_;
+  // Open flows by id: flows_[id - first_id_], null once closed (or never opened). The StreamTable
+  // numbers flows 1, 2, ... in order, so finding a flow is an array lookup.
+  std::deque<std::unique_ptr<FlowState>> flows_;
+  FlowId first_id_ = 0;
   DissectorStats stats_;
 };
 

@@ -15,6 +15,7 @@ class ByteReader {
   explicit ByteReader(std::span<const std::uint8_t> bytes, std::size_t base_offset = 0)
       : bytes_(bytes), base_(base_offset) {}
 
+  // The fixed-size reads are defined below, inline: every decoder calls them per field.
   bool read_u8(std::uint8_t& out);
   bool read_u16(std::uint16_t& out);
   bool read_u24(std::uint32_t& out);
@@ -46,5 +47,54 @@ class ByteReader {
   std::size_t base_ = 0;
   bool failed_ = false;
 };
+
+inline bool ByteReader::need(std::size_t n) {
+  if (failed_ || bytes_.size() - pos_ < n) {
+    failed_ = true;
+    return false;
+  }
+  return true;
+}
+
+inline bool ByteReader::read_u8(std::uint8_t& out) {
+  if (!need(1)) return false;
+  out = bytes_[pos_++];
+  return true;
+}
+
+inline bool ByteReader::read_u16(std::uint16_t& out) {
+  if (!need(2)) return false;
+  out = static_cast<std::uint16_t>(bytes_[pos_] << 8 | bytes_[pos_ + 1]);
+  pos_ += 2;
+  return true;
+}
+
+inline bool ByteReader::read_u24(std::uint32_t& out) {
+  if (!need(3)) return false;
+  out = std::uint32_t{bytes_[pos_]} << 16 | std::uint32_t{bytes_[pos_ + 1]} << 8 | bytes_[pos_ + 2];
+  pos_ += 3;
+  return true;
+}
+
+inline bool ByteReader::read_u32(std::uint32_t& out) {
+  if (!need(4)) return false;
+  out = std::uint32_t{bytes_[pos_]} << 24 | std::uint32_t{bytes_[pos_ + 1]} << 16 |
+        std::uint32_t{bytes_[pos_ + 2]} << 8 | bytes_[pos_ + 3];
+  pos_ += 4;
+  return true;
+}
+
+inline bool ByteReader::read_bytes(std::size_t n, std::span<const std::uint8_t>& out) {
+  if (!need(n)) return false;
+  out = bytes_.subspan(pos_, n);
+  pos_ += n;
+  return true;
+}
+
+inline bool ByteReader::skip(std::size_t n) {
+  if (!need(n)) return false;
+  pos_ += n;
+  return true;
+}
 
 }  // namespace tlsdiag

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cinttypes>
+#include <cstdio>
+#include <ctime>
+#include <random>
+
 namespace tlsdiag {
 namespace {
 
@@ -14,6 +19,35 @@ TEST(Timestamp, FormatsRfc3339WithMicroseconds) {
 
 TEST(Timestamp, BeforeEpochStillValid) {
   EXPECT_EQ(format_rfc3339(Timestamp{-1'000}), "1969-12-31T23:59:59.999999Z");
+}
+
+// The formatter computes the civil date itself; gmtime_r + printf is the reference.
+std::string reference_rfc3339(Timestamp ts) {
+  std::int64_t sec = ts.ns / 1'000'000'000;
+  std::int64_t rem = ts.ns % 1'000'000'000;
+  if (rem < 0) {
+    rem += 1'000'000'000;
+    sec -= 1;
+  }
+  const auto t = static_cast<std::time_t>(sec);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06" PRId64 "Z", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, rem / 1000);
+  return buf;
+}
+
+TEST(Timestamp, MatchesGmtimeAcrossTheWholeRange) {
+  for (const std::int64_t ns : {INT64_MIN, INT64_MAX, std::int64_t{-1}, std::int64_t{951782400} * 1'000'000'000,
+                                std::int64_t{4107542400} * 1'000'000'000 - 1}) {
+    EXPECT_EQ(format_rfc3339(Timestamp{ns}), reference_rfc3339(Timestamp{ns})) << ns;
+  }
+  std::mt19937_64 rng(3339);
+  for (int i = 0; i < 200000; ++i) {
+    const Timestamp ts{static_cast<std::int64_t>(rng())};
+    ASSERT_EQ(format_rfc3339(ts), reference_rfc3339(ts)) << ts.ns;
+  }
 }
 
 }  // namespace
