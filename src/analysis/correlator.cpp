@@ -25,7 +25,8 @@ void swap_roles(FlowRecord& f) {
 }
 }  // namespace
 
-// Applies one TlsEvent body to the flow record (std::visit target).
+// Applies one TlsEvent body to the flow record (std::visit target); what the record keeps is
+// moved out of the event.
 struct Correlator::Apply {
   Correlator& self;
   FlowRecord& flow;
@@ -36,24 +37,24 @@ struct Correlator::Apply {
   }
   void letter(char upper) { flow.history.push_back(history_letter(upper, event.dir)); }
 
-  void operator()(const tls::ClientHello& hello) {
+  void operator()(tls::ClientHello& hello) {
     letter(kLetterClientHello);
     step(StepKind::ClientHello);
-    if (!flow.client_hello) flow.client_hello = hello;
-    else if (flow.hello_retry_request && !flow.second_client_hello) flow.second_client_hello = hello;
+    if (!flow.client_hello) flow.client_hello = std::move(hello);
+    else if (flow.hello_retry_request && !flow.second_client_hello) flow.second_client_hello = std::move(hello);
   }
-  void operator()(const tls::ServerHello& hello) {
+  void operator()(tls::ServerHello& hello) {
     if (hello.hello_retry_request) {
       letter(kLetterHelloRetry);
       step(StepKind::HelloRetryRequest);
-      if (!flow.hello_retry_request) flow.hello_retry_request = hello;
+      if (!flow.hello_retry_request) flow.hello_retry_request = std::move(hello);
       return;
     }
     letter(kLetterServerHello);
     step(StepKind::ServerHello);
-    if (!flow.server_hello) flow.server_hello = hello;
+    if (!flow.server_hello) flow.server_hello = std::move(hello);
   }
-  void operator()(const tls::CertificateChain& chain) {
+  void operator()(tls::CertificateChain& chain) {
     letter(kLetterCertificate);
     step(StepKind::Certificate);
     if (event.dir == Direction::ClientToServer) {
@@ -61,8 +62,10 @@ struct Correlator::Apply {
       return;
     }
     flow.certificate_count = chain.count;
-    for (const auto& der : chain.der)
-      flow.certificates.push_back(CertificateRecord{der, static_cast<std::uint32_t>(der.size())});
+    for (auto& der : chain.der) {
+      const auto size = static_cast<std::uint32_t>(der.size());
+      flow.certificates.push_back(CertificateRecord{std::move(der), size});
+    }
   }
   void operator()(const tls::CertificateRequest&) {
     letter(kLetterCertificateRequest);
@@ -99,12 +102,13 @@ struct Correlator::Apply {
     else if (record.content_type == 21) ++c.alert_records;
     else ++c.handshake_records;
     c.bytes += record.length;
+    if (c.first_sizes.empty()) c.first_sizes.reserve(8);
     if (c.first_sizes.size() < 8) c.first_sizes.push_back(record.length);
   }
-  void operator()(const tls::NonTls& non_tls) {
+  void operator()(tls::NonTls& non_tls) {
     step(StepKind::NonTls);
     auto& prefix = flow.non_tls_prefix[reassembly::index(event.dir)];
-    if (prefix.empty()) prefix = non_tls.prefix;
+    if (prefix.empty()) prefix = std::move(non_tls.prefix);
   }
   void operator()(const tls::Malformed& m) {
     step(StepKind::Malformed);
@@ -153,6 +157,11 @@ void Correlator::on_open(const reassembly::FlowInfo& info) {
   flow->server = info.server;
   flow->first_seen = flow->last_seen = info.first_seen;
   flow->syn_seen = info.syn_seen;
+  // Room for what a TLS flow records (a few TCP events, one step per record, a history letter
+  // per message), allocated once instead of grown an element at a time.
+  flow->tcp_events.reserve(4);
+  flow->steps.reserve(32);
+  flow->history.reserve(24);
   add_entry(info.id) = Entry{std::move(flow), nullptr};
   ++stats_.flows_opened;
 }
@@ -175,6 +184,10 @@ void Correlator::on_gap(reassembly::FlowId id, Direction dir, std::uint64_t miss
 }
 
 void Correlator::on_tls(const tls::TlsEvent& event) {
+  if (find(event.flow) != nullptr) take_tls(tls::TlsEvent(event));
+}
+
+void Correlator::take_tls(tls::TlsEvent&& event) {
   FlowRecord* flow = find(event.flow);
   if (flow == nullptr) return;
   std::visit(Apply{*this, *flow, event}, event.body);

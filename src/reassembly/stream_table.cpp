@@ -122,16 +122,16 @@ bool StreamTable::reuses_tuple(const Flow& flow, const net::Segment& seg) const 
 
 bool StreamTable::absorbed_by_tombstone(const TupleKey& key, std::uint64_t hash,
                                         const net::Segment& seg) {
-  const std::uint32_t slot =
-      tomb_index_.find(hash, [&](std::uint32_t s) { return tombs_.slots[s].key == key; });
-  if (slot == kNil) return false;
-  const Tombstone& tomb = tombs_.slots[slot];
+  const std::uint32_t seq =
+      tomb_index_.find(hash, [&](std::uint32_t s) { return tomb_at(s).key == key; });
+  if (seq == kNil) return false;
+  const Tombstone& tomb = tomb_at(seq);
   // A SYN with another ISN is a new connection reusing the tuple; the same ISN is a
   // retransmission of the closed one's SYN.
   const bool new_connection = seg.has(flags::kSyn) && !seg.has(flags::kAck) &&
                               !(tomb.client_isn_known && tomb.client_isn == seg.seq);
   if (new_connection) {
-    forget_tombstone(slot);
+    forget_tombstone(seq);
     return false;
   }
   ++stats_.late_segments;
@@ -299,31 +299,36 @@ void StreamTable::count_close(CloseReason why) {
 void StreamTable::bury(const Flow& flow, Timestamp ts) {
   const std::size_t cap = std::max<std::size_t>(1, limits_.max_flows);
   while (tomb_count_ >= cap) {
-    forget_tombstone(tombs_.head);
+    forget_tombstone(tomb_first_);  // the front is live: dead ones are dropped as they surface
     ++stats_.tombstones_forgotten;
   }
-  const std::uint32_t slot = acquire(tombs_);
-  Tombstone& tomb = tombs_.slots[slot];
-  tomb.key = flow.key;
-  tomb.hash = flow.hash;
-  tomb.closed = ts;
-  tomb.client_isn = flow.client_isn;
-  tomb.client_isn_known = flow.client_isn_known;
-  link_back(tombs_, slot);
-  tomb_index_.insert(tomb.hash, slot);
+  if (tombs_.empty()) tomb_first_ = 0;
+  // kNil is not a sequence number: a placeholder takes it when the numbers come round to it.
+  if (tomb_first_ + static_cast<std::uint32_t>(tombs_.size()) == kNil) {
+    tombs_.push_back(Tombstone{flow.key, ts, 0, false, false});
+  }
+  const auto seq = tomb_first_ + static_cast<std::uint32_t>(tombs_.size());
+  tombs_.push_back(Tombstone{flow.key, ts, flow.client_isn, flow.client_isn_known, true});
+  tomb_index_.insert(flow.hash, seq);
   ++tomb_count_;
+  drop_dead_tombstones();
 }
 
-void StreamTable::forget_tombstone(std::uint32_t slot) {
-  tomb_index_.erase(tombs_.slots[slot].hash, slot);
-  release(tombs_, slot);
+void StreamTable::forget_tombstone(std::uint32_t seq) {
+  Tombstone& tomb = tomb_at(seq);
+  tomb_index_.erase(hash_tuple(tomb.key), seq);
+  tomb.live = false;
   --tomb_count_;
+  drop_dead_tombstones();
+}
+
+void StreamTable::drop_dead_tombstones() {
+  for (; !tombs_.empty() && !tombs_.front().live; ++tomb_first_) tombs_.pop_front();
 }
 
 void StreamTable::forget_old_tombstones(Timestamp now) {
-  while (tombs_.head != kNil &&
-         now.ns - tombs_.slots[tombs_.head].closed.ns > limits_.tombstone_ns) {
-    forget_tombstone(tombs_.head);
+  while (!tombs_.empty() && now.ns - tombs_.front().closed.ns > limits_.tombstone_ns) {
+    forget_tombstone(tomb_first_);
     ++stats_.tombstones_forgotten;
   }
 }
@@ -350,6 +355,7 @@ void StreamTable::on_end(Timestamp last) {
     close(slot, fin ? CloseReason::Fin : CloseReason::EndOfCapture, flow.last_seen);
   }
   tombs_ = {};
+  tomb_first_ = 0;
   tomb_index_.clear();
   tomb_count_ = 0;
   next_.on_end(last);

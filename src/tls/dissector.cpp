@@ -88,7 +88,7 @@ struct Dissector::Context {
   }
 
   void emit(TlsEventBody body) {
-    self.next_.on_tls(TlsEvent{flow.info.id, flow.logical(wire_dir), ts, packet, std::move(body)});
+    self.next_.take_tls(TlsEvent{flow.info.id, flow.logical(wire_dir), ts, packet, std::move(body)});
   }
   void malformed(std::string what, Errc code, std::uint64_t at) {
     ++self.stats_.malformed;
@@ -445,7 +445,9 @@ bool Dissector::on_data(FlowId id, Direction d, std::span<const std::uint8_t> by
   }
   if (dir.mode == DirectionState::Mode::NonTls) dir.partial.clear();
   if (dir.mode == DirectionState::Mode::NonTls || dir.mode == DirectionState::Mode::Done) dir.stop_skipping();
-  if (dir.mode == DirectionState::Mode::Done) std::vector<std::uint8_t>().swap(dir.partial);  // for good
+  // A record or hello once held here is not kept in memory for the flow's lifetime.
+  if (dir.mode == DirectionState::Mode::Done || (dir.partial.empty() && dir.partial.capacity() > 4096))
+    std::vector<std::uint8_t>().swap(dir.partial);
   if (dir.encrypted_records >= kEncryptedRecordsKept) dir.mode = DirectionState::Mode::Done;
   return dir.mode != DirectionState::Mode::Done;
 }

@@ -96,15 +96,16 @@ class StreamTable : public net::SegmentSink {
     std::uint32_t prev = kNil;  // activity list, least recent first
     std::uint32_t next = kNil;
   };
-  // A closed tuple, remembered to absorb trailing segments.
+  // A closed tuple, remembered to absorb trailing segments. Tombstones are kept in close order
+  // (oldest first, forgotten first), in a queue without links; one reused by a new connection is
+  // marked dead where it stands and dropped when it reaches the front. ~80 bytes with its index
+  // entry: there can be as many as flows closed in tombstone_ns of capture time.
   struct Tombstone {
     TupleKey key;
-    std::uint64_t hash = 0;
     Timestamp closed;
     std::uint32_t client_isn = 0;
     bool client_isn_known = false;
-    std::uint32_t prev = kNil;  // close order, oldest first
-    std::uint32_t next = kNil;
+    bool live = true;
   };
   template <class T>
   struct SlotList {
@@ -125,7 +126,10 @@ class StreamTable : public net::SegmentSink {
   void close(std::uint32_t slot, CloseReason why, Timestamp ts);
   void retire(std::uint32_t slot, CloseReason why, Timestamp ts);
   void bury(const Flow& flow, Timestamp ts);
-  void forget_tombstone(std::uint32_t slot);
+  // Tombstones are named by a sequence number (mod 2^32) in tomb_index_: tombs_[seq - tomb_first_].
+  Tombstone& tomb_at(std::uint32_t seq) { return tombs_[seq - tomb_first_]; }
+  void forget_tombstone(std::uint32_t seq);
+  void drop_dead_tombstones();
   void forget_old_tombstones(Timestamp now);
   void count_close(CloseReason why);
 
@@ -135,7 +139,8 @@ class StreamTable : public net::SegmentSink {
   SlotList<Flow> flows_;
   SlotIndex flow_index_;
   std::size_t open_count_ = 0;
-  SlotList<Tombstone> tombs_;
+  std::deque<Tombstone> tombs_;
+  std::uint32_t tomb_first_ = 0;  // sequence number of tombs_.front()
   SlotIndex tomb_index_;
   std::size_t tomb_count_ = 0;
   FlowId last_id_ = 0;

@@ -56,6 +56,9 @@ struct TlsEvent {
 class TlsEventSink : public reassembly::FlowLifecycleSink {
  public:
   virtual void on_tls(const TlsEvent& event) = 0;
+  // The same event, handed over: a sink that keeps parts of it (the correlator keeps the hellos
+  // and the certificates) moves them out instead of copying. The dissector emits through this.
+  virtual void take_tls(TlsEvent&& event) { on_tls(event); }
 };
 
 }  // namespace tlsdiag::tls
