@@ -226,6 +226,7 @@ void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Ti
     // An earlier flow is still open: the sink keeps what it needs until this flow's turn, so a
     // waiting flow does not hold its whole record (memory stays flat behind one long flow).
     if (entry.report) entry.held = next_.hold(std::move(flow));
+    if (!entry.held) entry.report = false;  // nothing to deliver at its turn
     entry.flow.reset();
   }
   release_closed();

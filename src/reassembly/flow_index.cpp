@@ -20,7 +20,8 @@ std::uint64_t hash_tuple(const TupleKey& key) {
 }
 
 void SlotIndex::insert(std::uint64_t hash, std::uint32_t slot) {
-  if ((size_ + 1) * 2 > entries_.size()) grow();
+  const std::size_t limit = dense_ ? entries_.size() / 4 * 3 : entries_.size() / 2;
+  if (size_ + 1 > limit) grow();
   const auto tag = static_cast<std::uint32_t>(hash);
   std::size_t i = tag & mask_;
   while (entries_[i].slot != kNone) i = (i + 1) & mask_;

@@ -1,6 +1,7 @@
 #include "tlsdiag/reassembly/stream_table.h"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 namespace tlsdiag::reassembly {
@@ -123,13 +124,14 @@ bool StreamTable::reuses_tuple(const Flow& flow, const net::Segment& seg) const 
 bool StreamTable::absorbed_by_tombstone(const TupleKey& key, std::uint64_t hash,
                                         const net::Segment& seg) {
   const std::uint32_t seq =
-      tomb_index_.find(hash, [&](std::uint32_t s) { return tomb_at(s).key == key; });
+      tomb_index_.find(hash, [&](std::uint32_t s) { return tomb_matches(tomb_at(s), key); });
   if (seq == kNil) return false;
   const Tombstone& tomb = tomb_at(seq);
   // A SYN with another ISN is a new connection reusing the tuple; the same ISN is a
   // retransmission of the closed one's SYN.
+  const bool isn_known = (tomb.flags & Tombstone::kIsnKnown) != 0;
   const bool new_connection = seg.has(flags::kSyn) && !seg.has(flags::kAck) &&
-                              !(tomb.client_isn_known && tomb.client_isn == seg.seq);
+                              !(isn_known && tomb.client_isn == seg.seq);
   if (new_connection) {
     forget_tombstone(seq);
     return false;
@@ -304,11 +306,9 @@ void StreamTable::bury(const Flow& flow, Timestamp ts) {
   }
   if (tombs_.empty()) tomb_first_ = 0;
   // kNil is not a sequence number: a placeholder takes it when the numbers come round to it.
-  if (tomb_first_ + static_cast<std::uint32_t>(tombs_.size()) == kNil) {
-    tombs_.push_back(Tombstone{flow.key, ts, 0, false, false});
-  }
+  if (tomb_first_ + static_cast<std::uint32_t>(tombs_.size()) == kNil) tombs_.push_back(Tombstone{});
   const auto seq = tomb_first_ + static_cast<std::uint32_t>(tombs_.size());
-  tombs_.push_back(Tombstone{flow.key, ts, flow.client_isn, flow.client_isn_known, true});
+  tombs_.push_back(make_tombstone(flow.key, ts, flow.client_isn, flow.client_isn_known));
   tomb_index_.insert(flow.hash, seq);
   ++tomb_count_;
   drop_dead_tombstones();
@@ -316,14 +316,70 @@ void StreamTable::bury(const Flow& flow, Timestamp ts) {
 
 void StreamTable::forget_tombstone(std::uint32_t seq) {
   Tombstone& tomb = tomb_at(seq);
-  tomb_index_.erase(hash_tuple(tomb.key), seq);
-  tomb.live = false;
+  tomb_index_.erase(hash_tuple(tomb_key(tomb)), seq);
+  tomb.flags = static_cast<std::uint8_t>(tomb.flags & ~Tombstone::kLive);
   --tomb_count_;
   drop_dead_tombstones();
 }
 
 void StreamTable::drop_dead_tombstones() {
-  for (; !tombs_.empty() && !tombs_.front().live; ++tomb_first_) tombs_.pop_front();
+  for (; !tombs_.empty() && !tombs_.front().live(); ++tomb_first_) {
+    if ((tombs_.front().flags & Tombstone::kFullKey) != 0) {
+      tomb_keys_.pop_front();
+      ++tomb_keys_first_;
+    }
+    tombs_.pop_front();
+  }
+}
+
+// An IPv4 tuple whose addresses have nothing past their 4 bytes: it fits a tombstone inline.
+bool StreamTable::compact(const TupleKey& key) {
+  for (const net::Endpoint* ep : {&key.lo, &key.hi}) {
+    if (ep->ip.family != 4) return false;
+    for (std::size_t i = 4; i < ep->ip.bytes.size(); ++i)
+      if (ep->ip.bytes[i] != 0) return false;
+  }
+  return true;
+}
+
+StreamTable::Tombstone StreamTable::make_tombstone(const TupleKey& key, Timestamp closed,
+                                                   std::uint32_t isn, bool isn_known) {
+  Tombstone tomb;
+  tomb.closed = closed;
+  tomb.client_isn = isn;
+  tomb.flags = static_cast<std::uint8_t>(Tombstone::kLive | (isn_known ? Tombstone::kIsnKnown : 0));
+  if (compact(key)) {
+    std::memcpy(tomb.tuple.data(), key.lo.ip.bytes.data(), 4);
+    std::memcpy(tomb.tuple.data() + 4, key.hi.ip.bytes.data(), 4);
+    std::memcpy(tomb.tuple.data() + 8, &key.lo.port, 2);
+    std::memcpy(tomb.tuple.data() + 10, &key.hi.port, 2);
+  } else {
+    if (tomb_keys_.empty()) tomb_keys_first_ = 0;
+    const auto k = tomb_keys_first_ + static_cast<std::uint32_t>(tomb_keys_.size());
+    tomb_keys_.push_back(key);
+    tomb.flags |= Tombstone::kFullKey;
+    std::memcpy(tomb.tuple.data(), &k, sizeof k);
+  }
+  return tomb;
+}
+
+TupleKey StreamTable::tomb_key(const Tombstone& tomb) const {
+  if ((tomb.flags & Tombstone::kFullKey) != 0) {
+    std::uint32_t k = 0;
+    std::memcpy(&k, tomb.tuple.data(), sizeof k);
+    return tomb_keys_[k - tomb_keys_first_];
+  }
+  TupleKey key;
+  key.lo.ip.family = key.hi.ip.family = 4;
+  std::memcpy(key.lo.ip.bytes.data(), tomb.tuple.data(), 4);
+  std::memcpy(key.hi.ip.bytes.data(), tomb.tuple.data() + 4, 4);
+  std::memcpy(&key.lo.port, tomb.tuple.data() + 8, 2);
+  std::memcpy(&key.hi.port, tomb.tuple.data() + 10, 2);
+  return key;
+}
+
+bool StreamTable::tomb_matches(const Tombstone& tomb, const TupleKey& key) const {
+  return tomb_key(tomb) == key;
 }
 
 void StreamTable::forget_old_tombstones(Timestamp now) {
@@ -356,6 +412,8 @@ void StreamTable::on_end(Timestamp last) {
   }
   tombs_ = {};
   tomb_first_ = 0;
+  tomb_keys_ = {};
+  tomb_keys_first_ = 0;
   tomb_index_.clear();
   tomb_count_ = 0;
   next_.on_end(last);

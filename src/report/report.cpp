@@ -59,14 +59,14 @@ struct HeldOutput final : analysis::HeldFlow {
 
 // The summary does not depend on the order flows arrive in, so only the output has to wait.
 std::unique_ptr<analysis::HeldFlow> Report::hold(analysis::FlowRecord&& flow) {
-  auto held = std::make_unique<HeldOutput>();
   summary_.add_flow(flow);
-  if (!selected(flow)) return held;
-  if (std::optional<Rendered> out = render_flow(flow)) {
-    held->printed = true;
-    held->group = out->group;
-    held->ref = store_.append(out->text);
-  }
+  if (!selected(flow)) return nullptr;
+  std::optional<Rendered> out = render_flow(flow);
+  if (!out) return nullptr;  // counted, not printed (a success in the text report)
+  auto held = std::make_unique<HeldOutput>();
+  held->printed = true;
+  held->group = out->group;
+  held->ref = store_.append(out->text);
   return held;
 }
 

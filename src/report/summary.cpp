@@ -38,7 +38,12 @@ void Summary::add_flow(const analysis::FlowRecord& flow) {
   if (v.status == Status::Failed) {
     ServerTally& tally = failing_servers_[server_label(flow)];
     ++tally.failed;
-    if (reason < kReasonCount) ++tally.by_reason[reason];
+    if (reason < kReasonCount) {
+      auto it = std::find_if(tally.by_reason.begin(), tally.by_reason.end(),
+                             [&](const auto& entry) { return entry.first == v.reason; });
+      if (it == tally.by_reason.end()) tally.by_reason.emplace_back(v.reason, 1);
+      else ++it->second;
+    }
   }
 }
 
@@ -65,8 +70,15 @@ std::vector<ServerFailures> Summary::top_failing_servers(std::size_t limit) cons
   rows.reserve(failing_servers_.size());
   for (const auto& [server, tally] : failing_servers_) {
     // The first reason in vocabulary order wins a tie, so the row is deterministic.
-    const auto top = std::max_element(tally.by_reason.begin(), tally.by_reason.end());
-    rows.push_back({server, tally.failed, static_cast<Reason>(top - tally.by_reason.begin())});
+    Reason top = static_cast<Reason>(0);
+    std::uint64_t most = 0;
+    for (const auto& [reason, n] : tally.by_reason) {
+      if (n > most || (n == most && reason < top)) {
+        top = reason;
+        most = n;
+      }
+    }
+    rows.push_back({server, tally.failed, top});
   }
   // failing_servers_ is a map, so rows start sorted by name; a stable sort keeps that for ties.
   std::stable_sort(rows.begin(), rows.end(),

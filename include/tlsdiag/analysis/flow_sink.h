@@ -53,7 +53,8 @@ class FlowSink {
   // open is handed to hold() at once, and what hold() returns comes back to release() at the
   // flow's turn, in place of on_flow. The default keeps the whole record and calls on_flow from
   // release(); a report overrides both to keep only its rendered output, so waiting flows cost a
-  // few bytes each instead of a FlowRecord.
+  // few bytes each instead of a FlowRecord. hold() returns null when nothing is left to do at
+  // the flow's turn (a report that does not print the flow); release() is then not called.
   virtual std::unique_ptr<HeldFlow> hold(FlowRecord&& flow) {
     return std::make_unique<HeldRecord>(std::move(flow));
   }

@@ -50,10 +50,12 @@ std::uint64_t hash_tuple(const TupleKey& key);
 
 // SlotIndex: an open-addressing hash index (linear probing, backward-shift deletion) from a
 // key's hash to a slot number in a table the caller owns; the caller confirms a candidate slot
-// holds the key. 8 bytes per entry, load factor at most 1/2, grows by doubling, never shrinks.
+// holds the key. 8 bytes per entry, load factor at most 1/2 (or 3/4 when dense, for big tables
+// where memory counts more than probe length), grows by doubling, never shrinks.
 class SlotIndex {
  public:
   static constexpr std::uint32_t kNone = 0xFFFF'FFFF;
+  explicit SlotIndex(bool dense = false) : dense_(dense) {}
 
   // The slot whose hash matches and for which matches(slot) holds, else kNone.
   template <class Matches>
@@ -83,6 +85,7 @@ class SlotIndex {
   std::vector<Entry> entries_;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
+  bool dense_ = false;
 };
 
 }  // namespace tlsdiag::reassembly

@@ -24,6 +24,7 @@
 // Limits: max_flows open flows; per direction ReassemblyLimits' buffer caps; tombstones at most
 // max_flows, each forgotten tombstone_ns of capture time after its close. Once on_data returns
 // false for a direction, its bytes are only counted.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -96,17 +97,25 @@ class StreamTable : public net::SegmentSink {
     std::uint32_t prev = kNil;  // activity list, least recent first
     std::uint32_t next = kNil;
   };
-  // A closed tuple, remembered to absorb trailing segments. Tombstones are kept in close order
-  // (oldest first, forgotten first), in a queue without links; one reused by a new connection is
-  // marked dead where it stands and dropped when it reaches the front. ~80 bytes with its index
-  // entry: there can be as many as flows closed in tombstone_ns of capture time.
+  // A closed tuple, remembered to absorb trailing segments. There can be as many as flows closed
+  // in tombstone_ns of capture time, so a tombstone is 32 bytes (plus ~11 in the index): kept in
+  // close order (oldest first, forgotten first) in a queue without links, an IPv4 tuple inline
+  // (12 bytes), any other in tomb_keys_. One reused by a new connection is marked dead where it
+  // stands and dropped when it reaches the front.
   struct Tombstone {
-    TupleKey key;
+    static constexpr std::uint8_t kLive = 1, kIsnKnown = 2, kFullKey = 4;
     Timestamp closed;
     std::uint32_t client_isn = 0;
-    bool client_isn_known = false;
-    bool live = true;
+    std::uint8_t flags = 0;
+    // IPv4 tuple: lo address, hi address, lo port, hi port. kFullKey: the tomb_keys_ sequence
+    // number of the key, in the first 4 bytes.
+    std::array<std::uint8_t, 12> tuple{};
+    bool live() const { return (flags & kLive) != 0; }
   };
+  static bool compact(const TupleKey& key);
+  Tombstone make_tombstone(const TupleKey& key, Timestamp closed, std::uint32_t isn, bool isn_known);
+  TupleKey tomb_key(const Tombstone& tomb) const;
+  bool tomb_matches(const Tombstone& tomb, const TupleKey& key) const;
   template <class T>
   struct SlotList {
     std::deque<T> slots;
@@ -141,7 +150,9 @@ class StreamTable : public net::SegmentSink {
   std::size_t open_count_ = 0;
   std::deque<Tombstone> tombs_;
   std::uint32_t tomb_first_ = 0;  // sequence number of tombs_.front()
-  SlotIndex tomb_index_;
+  std::deque<TupleKey> tomb_keys_;  // keys of the kFullKey tombstones, in the same order
+  std::uint32_t tomb_keys_first_ = 0;
+  SlotIndex tomb_index_{/*dense=*/true};
   std::size_t tomb_count_ = 0;
   FlowId last_id_ = 0;
 };

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tlsdiag/analysis/flow_record.h"
@@ -68,9 +69,11 @@ class Summary {
   int exit_code() const;
 
  private:
+  // One per distinct failing server, so kept small: the reasons it failed with, and how often
+  // (usually one or two reasons, in the order first seen).
   struct ServerTally {
     std::uint64_t failed = 0;
-    std::array<std::uint64_t, kReasonCount> by_reason{};
+    std::vector<std::pair<analysis::Reason, std::uint64_t>> by_reason;
   };
 
   std::uint64_t flows_ = 0;
