@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan+UBSan) and runs them for a bounded time.
 #
-#   scripts/fuzz.sh TARGET SECONDS     run one target (tls_stream, packet, pcap_file, client_hello)
+#   scripts/fuzz.sh TARGET SECONDS     run one target (tls_stream, packet, pcap_file, client_hello, keylog)
 #   scripts/fuzz.sh all SECONDS        run every target in turn, SECONDS each
 #   scripts/fuzz.sh minimize TARGET CRASH_FILE NAME
 #                                      minimize a crashing input into tests/fuzz/regressions/TARGET/NAME
 #                                      (NAME says what breaks: client_hello_len_overflow, not a hash)
 #   scripts/fuzz.sh seeds              rebuild tests/fuzz/seeds/ from samples/*.pcap and
-#                                      ../shared/corpus/zeek/*.pcap (then read the diff)
+#                                      ../shared/corpus/zeek/*.pcap (then read the diff); the
+#                                      keylog seeds are hand-written and left alone
 #
 # Runs one fuzzer process at a time on a copy of the seed corpus (BUILD_DIR/fuzz/TARGET/corpus,
 # kept between runs so local runs build on each other; FRESH=1 starts again from the seeds).
@@ -19,13 +20,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-targets=(tls_stream packet pcap_file client_hello)
+targets=(tls_stream packet pcap_file client_hello keylog)
+# Targets whose seeds make_seeds.cpp cuts from captures; the others' seeds are written by hand.
+capture_seeded=(tls_stream packet pcap_file client_hello)
 dir=${BUILD_DIR:-build-fuzz}
 jobs=${JOBS:-$(nproc)}
 cxx=${FUZZ_CXX:-clang++}
 
 usage() {
-  sed -n '3,11p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -35,6 +38,7 @@ max_len() {
     tls_stream | packet) echo 32768 ;;
     pcap_file) echo 65536 ;;
     client_hello) echo 16384 ;;
+    keylog) echo 8192 ;;  # past keylog.cpp's 4 KiB line cap
   esac
 }
 # Dictionaries per target, concatenated (libFuzzer takes one -dict).
@@ -43,6 +47,7 @@ dicts() {
     tls_stream | client_hello) echo tls ;;
     packet) echo "net tls" ;;
     pcap_file) echo "pcap net tls" ;;
+    keylog) echo keylog ;;
   esac
 }
 is_target() {
@@ -145,13 +150,13 @@ case "$cmd" in
     ;;
   seeds)
     [[ $# -eq 1 ]] || usage
-    build "${targets[@]}"
+    build "${capture_seeded[@]}"
     cmake --build "$dir" -j"$jobs" --target tlsdiag_fuzz_make_seeds
     tmp=$(mktemp -d)
     captures=(samples/*.pcap)
     if [[ -d ../shared/corpus/zeek ]]; then captures+=(../shared/corpus/zeek/*.pcap); fi
     "$dir/tests/fuzz/tlsdiag_fuzz_make_seeds" "$tmp/all" "${captures[@]}" 2>/dev/null
-    for t in "${targets[@]}"; do
+    for t in "${capture_seeded[@]}"; do
       # Keep the smallest set of seeds with the same coverage, under their descriptive names.
       mkdir -p "$tmp/merged/$t"
       "$dir/tests/fuzz/tlsdiag_fuzz_$t" -set_cover_merge=1 -max_len="$(max_len "$t")" -timeout=20 \

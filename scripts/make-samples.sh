@@ -646,6 +646,127 @@ if want many-flows-mixed; then
 fi
 
 # =============================================================================================
+# TLS key logs: the same kinds of handshakes, with the secrets the real stacks wrote (NSS key log
+# format) next to the capture as samples/NAME.keylog, for `tlsdiag analyze --keylog`. OpenSSL
+# (s_client/s_server -keylogfile, and under curl and Python) writes a secret when it installs the
+# key, so a client that gives up in the middle of the server's flight has logged only
+# SERVER_HANDSHAKE_TRAFFIC_SECRET; GnuTLS (SSLKEYLOGFILE) logs both handshake secrets at once.
+# =============================================================================================
+# keylog_start: samples/$N.keylog in $KL, removed first (every stack appends to an existing file).
+# keylog_end [MIN]: after end_, the key log must hold at least MIN (default 1) secret lines.
+KL=
+keylog_start() { KL=$OUT/$N.keylog; rm -f "$KL"; }
+keylog_end() {
+  local min=${1:-1} n
+  n=$(grep -cE '^[A-Z0-9_]+ [0-9a-fA-F]{64} [0-9a-fA-F]+$' "$KL" 2>/dev/null || true)
+  [[ -f $KL ]] || : >"$KL"
+  log "  $(basename "$KL"): ${n:-0} secrets"
+  if ((${n:-0} < min)); then log "too few secrets in $KL (want $min)"; return 1; fi
+}
+
+if want tls13-ok-openssl-keylog; then
+  begin tls13-ok-openssl-keylog 20090; keylog_start
+  srv "${SSRV[@]}" -accept 127.0.0.1:$P "${GOOD[@]}" -rev
+  cli_in talk openssl s_client -connect 127.0.0.1:$P "${VERIFY[@]}" -keylogfile "$KL"
+  end_; keylog_end 5
+fi
+
+# curl (OpenSSL) rejects the self-signed certificate in the middle of the server's flight: its
+# unknown_ca goes out in clear, and its key log holds only the server's handshake secret.
+if want tls13-cert-untrusted-curl-keylog; then
+  begin tls13-cert-untrusted-curl-keylog 20091; keylog_start
+  srv "${PYSRV[@]}" --port $P --mode http --cert "$PKI/selfsigned.crt" --key "$PKI/selfsigned.key"
+  cli env SSLKEYLOGFILE="$KL" curl -sS --cacert "$CA" --resolve localhost:$P:127.0.0.1 https://localhost:$P/
+  end_; keylog_end
+fi
+
+# GnuTLS encrypts its bad_certificate under the client handshake secret.
+if want tls13-cert-untrusted-gnutls-keylog; then
+  begin tls13-cert-untrusted-gnutls-keylog 20098; keylog_start
+  srv "${SSRV[@]}" -accept 127.0.0.1:$P -cert "$PKI/selfsigned.crt" -key "$PKI/selfsigned.key" -rev
+  cli_in hold env SSLKEYLOGFILE="$KL" "${GNUTLS_CLI[@]}" -p $P 127.0.0.1 --sni-hostname localhost \
+    --verify-hostname localhost
+  end_; keylog_end 2
+fi
+
+if want tls13-cert-expired-python-keylog; then
+  begin tls13-cert-expired-python-keylog 20092; keylog_start
+  srv "${SSRV[@]}" -accept 127.0.0.1:$P -cert "$PKI/expired.crt" -key "$PKI/expired.key" -rev
+  cli "${PYCLI[@]}" --port $P --ca "$CA" --keylog "$KL"
+  end_; keylog_end
+fi
+
+if want tls13-cert-wronghost-gnutls-keylog; then
+  begin tls13-cert-wronghost-gnutls-keylog 20093; keylog_start
+  srv "${SSRV[@]}" -accept 127.0.0.1:$P -cert "$PKI/wronghost.crt" -key "$PKI/wronghost.key" -rev
+  cli_in hold env SSLKEYLOGFILE="$KL" "${GNUTLS_CLI[@]}" -p $P 127.0.0.1 --sni-hostname localhost \
+    --verify-hostname localhost
+  end_; keylog_end 2
+fi
+
+# The server's CertificateRequest (in its encrypted flight) gets an empty Certificate; the server's
+# certificate_required goes out after its Finished, under its application traffic secret.
+if want tls13-client-cert-required-keylog; then
+  begin tls13-client-cert-required-keylog 20094; keylog_start
+  srv "${SSRV[@]}" -accept 127.0.0.1:$P "${GOOD[@]}" -rev -Verify 1 -CAfile "$CA"
+  cli_in hold openssl s_client -connect 127.0.0.1:$P "${VERIFY[@]}" -keylogfile "$KL"
+  end_; keylog_end 5
+fi
+
+# TLS 1.2, AES-128-GCM, the client rejects the self-signed server certificate. Neither side gets
+# as far as a master secret, so s_client's key log holds only its header comment: nothing to
+# decrypt (and nothing encrypted: the alert is in clear before any ChangeCipherSpec).
+if want tls12-cert-untrusted-keylog-gcm; then
+  begin tls12-cert-untrusted-keylog-gcm 20095; keylog_start
+  srv "${SSRV[@]}" -accept 127.0.0.1:$P -cert "$PKI/selfsigned.crt" -key "$PKI/selfsigned.key" -rev -tls1_2
+  cli_in hold openssl s_client -connect 127.0.0.1:$P "${VERIFY[@]}" -tls1_2 \
+    -cipher ECDHE-RSA-AES128-GCM-SHA256 -keylogfile "$KL"
+  end_; keylog_end 0
+fi
+
+# TLS 1.2 (AES-256-GCM), the other way round: the server rejects the client's self-signed
+# certificate, after the client's whole flight (ClientKeyExchange, CCS, encrypted Finished): the
+# client's key log (CLIENT_RANDOM) decrypts its Finished; the server's unknown_ca is in clear.
+if want tls12-client-cert-untrusted-keylog-gcm; then
+  begin tls12-client-cert-untrusted-keylog-gcm 20099; keylog_start
+  srv "${SSRV[@]}" -accept 127.0.0.1:$P "${GOOD[@]}" -rev -tls1_2 -Verify 1 -verify_return_error -CAfile "$CA"
+  cli_in hold openssl s_client -connect 127.0.0.1:$P "${VERIFY[@]}" -tls1_2 \
+    -cert "$PKI/selfsigned.crt" -key "$PKI/selfsigned.key" -keylogfile "$KL"
+  end_; keylog_end
+fi
+
+# TLS 1.2 (GCM): curl finishes the handshake, then checks the host name and closes with an
+# encrypted close_notify.
+if want tls12-cert-wronghost-curl-keylog-gcm; then
+  begin tls12-cert-wronghost-curl-keylog-gcm 20089; keylog_start
+  srv "${PYSRV[@]}" --port $P --mode http --cert "$PKI/wronghost.crt" --key "$PKI/wronghost.key" --max 1.2
+  cli env SSLKEYLOGFILE="$KL" curl -sS --cacert "$CA" --resolve localhost:$P:127.0.0.1 https://localhost:$P/
+  end_; keylog_end
+fi
+
+# TLS 1.2 with a CBC suite (OpenSSL negotiates encrypt_then_mac for it), data, close_notify both
+# ways, all in encrypted records.
+if want tls12-ok-keylog-cbc; then
+  begin tls12-ok-keylog-cbc 20096; keylog_start
+  srv "${SSRV[@]}" -accept 127.0.0.1:$P "${GOOD[@]}" -rev -tls1_2
+  cli_in talk openssl s_client -connect 127.0.0.1:$P "${VERIFY[@]}" -tls1_2 -cipher ECDHE-RSA-AES128-SHA \
+    -keylogfile "$KL"
+  end_; keylog_end
+fi
+
+# Two connections of the same failure (gnutls-cli vs a self-signed certificate), the key log
+# holding the secrets of the first only.
+if want tls13-keylog-partial; then
+  begin tls13-keylog-partial 20097; keylog_start
+  srv "${SSRV[@]/-naccept 1/}" -naccept 2 -accept 127.0.0.1:$P -cert "$PKI/selfsigned.crt" \
+    -key "$PKI/selfsigned.key" -rev
+  cli_in hold env SSLKEYLOGFILE="$KL" "${GNUTLS_CLI[@]}" -p $P 127.0.0.1 --sni-hostname localhost \
+    --verify-hostname localhost
+  cli_in hold "${GNUTLS_CLI[@]}" -p $P 127.0.0.1 --sni-hostname localhost --verify-hostname localhost
+  end_; keylog_end 2
+fi
+
+# =============================================================================================
 # Capture oddities, made from good captures or captured differently
 # =============================================================================================
 # pcapng (editcap), same traffic as tls13-ok-openssl.

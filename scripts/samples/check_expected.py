@@ -4,7 +4,7 @@ make-samples.sh that changes what is on the wire is noticed, and so that no expe
 from tlsdiag's own output.
 
   check_expected.py check [SAMPLES_DIR] [SCENARIO...]   verify (exit 1 on any mismatch)
-  check_expected.py dump CAPTURE [SERVER_PORT]          print what tshark sees, per flow, as keys
+  check_expected.py dump CAPTURE [KEYLOG]               print what tshark sees, per flow, as keys
 
 Only facts tshark can see are checked: the number of TCP connections and their order, client and
 server address/port, ClientHello highest version / versions / SNI / ALPN, ServerHello version /
@@ -12,6 +12,11 @@ cipher suite / group / HelloRetryRequest, plaintext alerts (sender, level, descr
 TLS <= 1.2 the encrypted ones by content type), and "established" for TLS <= 1.2 (both sides sent
 ChangeCipherSpec). Verdict fields, and alerts hidden in TLS 1.3 application-data records, are
 left alone (tlsdiag must infer those; the expectation's description explains them).
+
+When samples/NAME.keylog exists (the secrets the stacks wrote, NSS key log format), tshark gets it
+(-o tls.keylog_file) and decrypts what it can; then alerts in encrypted records (TLS 1.2 and 1.3)
+are checked too, with "decrypted" (alert and flow), and, once the server's flight is readable,
+"certificate_count", "certificate_request" and "client_certificate_empty".
 """
 import glob
 import json
@@ -41,7 +46,8 @@ FIELDS = ["frame.number", "tcp.stream", "ip.src", "ipv6.src", "ip.dst", "ipv6.ds
           "tls.handshake.extensions.supported_version", "tls.handshake.extensions_server_name",
           "tls.handshake.ciphersuite", "tls.handshake.extensions_alpn_str",
           "tls.handshake.extensions_key_share_group", "tls.handshake.random",
-          "tls.alert_message.level", "tls.alert_message.desc"]
+          "tls.alert_message.level", "tls.alert_message.desc", "tls.record.length",
+          "tls.handshake.certificate_length", "tls.handshake.certificates_length"]
 
 
 @lru_cache(maxsize=None)
@@ -67,9 +73,11 @@ def ints(s):
     return [int(x, 0) for x in s.split(",") if x != ""] if s else []
 
 
-def flows_of(capture):
+def flows_of(capture, keylog=None):
     cmd = ["tshark", "-r", capture, "-o", "tcp.reassemble_out_of_order:TRUE", "-T", "fields",
            "-E", "occurrence=a", "-E", "aggregator=,", "-E", "separator=\t"]
+    if keylog:
+        cmd += ["-o", "tls.keylog_file:" + keylog]
     for f in FIELDS:
         cmd += ["-e", f]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
@@ -82,11 +90,11 @@ def flows_of(capture):
         fl["packets"].append(v)
     result = []
     for stream in sorted(flows, key=lambda s: int(flows[s]["packets"][0]["frame.number"])):
-        result.append(summarize(flows[stream]["packets"]))
+        result.append(summarize(flows[stream]["packets"], keylog is not None))
     return result
 
 
-def summarize(packets):
+def summarize(packets, keylog=False):
     def ep(v, side):
         ip = v["ip." + side] or v["ipv6." + side]
         return ip, int(v["tcp.%sport" % ("src" if side == "src" else "dst")])
@@ -112,7 +120,8 @@ def summarize(packets):
 
     f = {"client.ip": client[0], "client.port": client[1], "server.ip": server[0],
          "server.port": server[1], "client_hello": None, "server_hello": None, "_alerts": [],
-         "_ccs": set(), "_max_version": None}
+         "_ccs": set(), "_max_version": None, "_keylog": keylog, "_decrypted": False,
+         "_cert_count": None, "_cert_request": False, "_client_cert_empty": None}
     for v in packets:
         sender = "client" if ep(v, "src") == client else "server"
         types = v["tls.handshake.type"].split(",") if v["tls.handshake.type"] else []
@@ -145,17 +154,45 @@ def summarize(packets):
                           group=group_name(ks[0]) if ks else sh.get("group"))
                 f["server_hello"] = sh
                 f["_max_version"] = ver
+        # Messages only a decryption shows: TLS 1.3 EncryptedExtensions (8) and everything after
+        # the ServerHello; the TLS 1.2 Finished (20), always sent encrypted.
+        if any(t in ("8", "20") for t in types):
+            f["_decrypted"] = True
+        if "11" in types:
+            # One Certificate message per packet here (true of every sample): certificate_length
+            # occurs once per certificate, certificates_length once per message.
+            n_certs = len(ints(v["tls.handshake.certificate_length"]))
+            if sender == "server" and f["_cert_count"] is None:
+                f["_cert_count"] = n_certs
+            elif sender == "client":
+                f["_client_cert_empty"] = ints(v["tls.handshake.certificates_length"]) == [0]
+        if "13" in types and sender == "server":
+            f["_cert_request"] = True
         levels = ints(v["tls.alert_message.level"])
         descs = ints(v["tls.alert_message.desc"])
-        n21 = ctypes.count(21)
-        for i in range(n21):
-            if i < len(descs):
+        lengths = ints(v["tls.record.length"])
+        # An alert record of 2 bytes is in clear; a longer one was encrypted (TLS 1.2 content
+        # type 21, or a TLS 1.3 record tshark decrypted). Without its keys an encrypted alert has
+        # no description; plaintext and decrypted alerts have one, in record order.
+        recs = [(ct, lengths[i] if i < len(lengths) else 2) for i, ct in enumerate(ctypes)]
+        alert_lens = [n for ct, n in recs if ct == 21]
+        all_known = len(descs) == len(alert_lens)
+        d = 0
+        for n in alert_lens:
+            enc = n != 2
+            if all_known or not enc:
+                i, d = d, d + 1
+            else:
+                i = None
+            if i is not None and i < len(descs):
                 f["_alerts"].append({"sender": sender, "level": {1: "warning", 2: "fatal"}.get(
                     levels[i] if i < len(levels) else 0), "description": ALERTS.get(descs[i]),
-                    "code": descs[i], "encrypted": False})
+                    "code": descs[i], "encrypted": enc, "decrypted": enc})
+                if enc:
+                    f["_decrypted"] = True
             else:
                 f["_alerts"].append({"sender": sender, "level": None, "description": None,
-                                     "encrypted": True})
+                                     "encrypted": True, "decrypted": False})
     f["tls13"] = f["_max_version"] == 0x0304
     f["established"] = None if f["tls13"] else (f["_ccs"] == {"client", "server"})
     return f
@@ -169,6 +206,15 @@ def lookup(flow, key):
         return True, flow.get(key)
     if head == "established":
         return flow["established"] is not None, flow["established"]
+    if head == "decrypted" and len(parts) == 1:
+        return flow["_keylog"], flow["_decrypted"]  # without a key log: tlsdiag's word only
+    readable = not flow["tls13"] or flow["_decrypted"]  # the server's flight is visible
+    if head == "certificate_count" and len(parts) == 1:
+        return readable and flow["_cert_count"] is not None, flow["_cert_count"]
+    if head == "certificate_request" and len(parts) == 1:
+        return readable, flow["_cert_request"]
+    if head == "client_certificate_empty" and len(parts) == 1:
+        return readable and flow["_client_cert_empty"] is not None, flow["_client_cert_empty"]
     if head in ("client_hello", "server_hello"):
         obj = flow[head]
         if len(parts) == 1:
@@ -192,8 +238,9 @@ def lookup(flow, key):
         alerts = flow["_alerts"]
         if flow["tls13"] or i >= len(alerts):
             # TLS 1.3 alerts after the ServerHello hide in application-data records: the plaintext
-            # ones tshark sees are still checked, by position, when the expectation says so.
-            if i < len(alerts) and not alerts[i]["encrypted"]:
+            # ones tshark sees are still checked, by position, when the expectation says so, and
+            # so are the ones tshark decrypted with the sample's key log.
+            if i < len(alerts) and (not alerts[i]["encrypted"] or alerts[i]["decrypted"]):
                 pass
             else:
                 return False, None
@@ -213,7 +260,8 @@ def check_file(path, samples):
     cap = next((c for c in cands if os.path.exists(c)), None)
     if cap is None:
         return [f"{name}: no capture"], 0
-    flows = flows_of(cap)
+    keylog = os.path.join(samples, name + ".keylog")
+    flows = flows_of(cap, keylog if os.path.exists(keylog) else None)
     errors, checked = [], 0
     # flow_count counts the flows tlsdiag reports; "tcp_connections", where given, says how many
     # TCP connections the capture holds when some of them are not to be reported.
@@ -239,8 +287,13 @@ def check_file(path, samples):
 
 def main():
     if len(sys.argv) >= 2 and sys.argv[1] == "dump":
-        for i, f in enumerate(flows_of(sys.argv[2])):
+        keylog = sys.argv[3] if len(sys.argv) > 3 else os.path.splitext(sys.argv[2])[0] + ".keylog"
+        for i, f in enumerate(flows_of(sys.argv[2], keylog if os.path.exists(keylog) else None)):
             show = {k: v for k, v in f.items() if not k.startswith("_") or k == "_alerts"}
+            if f["_keylog"]:
+                show.update(decrypted=f["_decrypted"])
+            show.update(certificate_count=f["_cert_count"], certificate_request=f["_cert_request"],
+                        client_certificate_empty=f["_client_cert_empty"])
             print(i, json.dumps(show, default=list))
         return 0
     if len(sys.argv) < 2 or sys.argv[1] != "check":

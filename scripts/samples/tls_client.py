@@ -9,6 +9,8 @@ Modes:
   corrupt  take the real ClientHello from ssl.MemoryBIO, damage it as --damage says, send it and
            read whatever the server answers (its alert)
 
+--keylog FILE writes the connection's secrets (NSS key log format, SSLContext.keylog_filename).
+
 Connects only to 127.0.0.1 or ::1.
 """
 import argparse
@@ -40,6 +42,8 @@ def context(a):
         ctx.set_ciphers(a.ciphers)
     if a.alpn:
         ctx.set_alpn_protocols(a.alpn.split(","))
+    if a.keylog:
+        ctx.keylog_filename = a.keylog  # NSS key log format, appended to
     return ctx
 
 
@@ -181,6 +185,7 @@ def main():
     p.add_argument("--pause", type=float, default=0.02)
     p.add_argument("--damage", default="cipher-length", choices=["cipher-length", "compression"])
     p.add_argument("--timeout", type=float, default=5)
+    p.add_argument("--keylog", help="write the TLS secrets to this NSS key log file")
     a = p.parse_args()
     return {"normal": run_normal, "chunked": run_chunked, "corrupt": run_corrupt}[a.mode](a)
 

@@ -17,6 +17,7 @@ void swap_roles(FlowRecord& f) {
   std::swap(f.client, f.server);
   std::swap(f.encrypted[0], f.encrypted[1]);
   std::swap(f.non_tls_prefix[0], f.non_tls_prefix[1]);
+  std::swap(f.decryption[0], f.decryption[1]);
   for (Step& s : f.steps) s.sender = reassembly::opposite(s.sender);
   for (TcpControl& t : f.tcp_events) t.sender = reassembly::opposite(t.sender);
   for (AlertRecord& a : f.alerts) a.sender = reassembly::opposite(a.sender);
@@ -86,10 +87,10 @@ struct Correlator::Apply {
     step(StepKind::ChangeCipherSpec);
   }
   void operator()(const tls::Alert& alert) {
-    if (!alert.encrypted) letter(kLetterAlert);
+    if (alert.visible()) letter(kLetterAlert);
     step(StepKind::Alert);
     flow.alerts.push_back(AlertRecord{event.dir, alert.level, alert.description, alert.encrypted,
-                                      event.ts, event.packet_number});
+                                      alert.decrypted, event.ts, event.packet_number});
     if (alert.encrypted) count_encrypted(tls::EncryptedRecord{21, 0});
   }
   void operator()(const tls::EncryptedRecord& record) {
@@ -116,6 +117,22 @@ struct Correlator::Apply {
                          std::string(errc_message(m.code)) + " at stream byte " + std::to_string(m.stream_offset));
   }
   void operator()(const tls::RolesSwapped&) { swap_roles(flow); }
+  void operator()(const tls::Decryption& d) {
+    using O = tls::Decryption::Outcome;
+    switch (d.outcome) {
+      case O::Decrypted: flow.decryption[reassembly::index(event.dir)] = Decryption::Decrypted; return;
+      case O::Failed:
+        flow.decryption[reassembly::index(event.dir)] = Decryption::Failed;
+        flow.notes.push_back(std::string("key log: the ") + direction_name(event.dir) +
+                             "'s protected records did not decrypt with the logged secrets");
+        return;
+      case O::NoKeys: flow.decryption[0] = flow.decryption[1] = Decryption::NoKeys; return;
+      case O::UnsupportedSuite:
+        flow.decryption[0] = flow.decryption[1] = Decryption::UnsupportedSuite;
+        flow.notes.push_back("key log: secrets found, but the negotiated cipher suite cannot be decrypted");
+        return;
+    }
+  }
 };
 
 Correlator::Correlator(FlowSink& next, std::string source_file, bool ordered, x509_store_st* trust)

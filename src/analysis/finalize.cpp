@@ -34,6 +34,17 @@ void add_inferred_alert(FlowRecord& f, const AlertRecord& alert) {
 bool has_fatal_plain_alert(const FlowRecord& f) {
   return std::ranges::any_of(f.alerts, [](const AlertRecord& a) { return !a.encrypted && a.level == 2; });
 }
+
+bool has_fatal_visible_alert(const FlowRecord& f) {
+  return std::ranges::any_of(f.alerts, [](const AlertRecord& a) { return a.visible() && a.level == 2; });
+}
+
+bool sent_finished(const FlowRecord& f, Direction d) {
+  constexpr std::uint8_t kFinished = 20;
+  return std::ranges::any_of(f.steps, [&](const Step& s) {
+    return s.kind == StepKind::PlainHandshake && s.sender == d && s.content_type == kFinished;
+  });
+}
 }  // namespace
 
 bool attempted_tls(const FlowRecord& f) {
@@ -55,7 +66,13 @@ bool attempted_tls(const FlowRecord& f) {
 
 void finalize(FlowRecord& f, x509_store_st* trust) {
   const bool tls13 = f.server_hello && tls::version_rank(f.server_hello->selected_version) == tls::version::kTls13;
-  if (tls13) {
+  if (tls13 && handshake_decrypted(f)) {
+    // Decrypted: both Finished messages are seen, and so is any alert (a server that rejects the
+    // client's certificate does so after the client's Finished).
+    f.established = sent_finished(f, Direction::ClientToServer) && sent_finished(f, Direction::ServerToClient) &&
+                    !has_fatal_visible_alert(f);
+    f.resumed = f.server_hello->pre_shared_key;
+  } else if (tls13) {
     const Tls13Outcome o = tls13_outcome(f);
     // Both Finished messages went out (the server's ends its flight, the client's is the first
     // client record bigger than an alert) and neither side aborted right after.
@@ -64,7 +81,7 @@ void finalize(FlowRecord& f, x509_store_st* trust) {
     // RFC 8446 §5.2: the alert travels as protected application_data; its sender and time are
     // known, its level and description are not.
     if (o.alert != nullptr)
-      add_inferred_alert(f, AlertRecord{o.alert->sender, 0, 0, true, o.alert->ts, o.alert->packet_number});
+      add_inferred_alert(f, AlertRecord{o.alert->sender, 0, 0, true, false, o.alert->ts, o.alert->packet_number});
   } else if (f.server_hello && f.server_hello->selected_version == tls::version::kSsl2) {
     // SSLv2: after the hellos both sides exchanged records (CLIENT-MASTER-KEY, then protected).
     f.established = f.encrypted[0].bytes > 0 && f.encrypted[1].bytes > 0;

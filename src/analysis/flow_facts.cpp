@@ -15,7 +15,7 @@ constexpr int kTtlTolerance = 2;
 
 const AlertRecord* pick_first_alert(const std::vector<AlertRecord>& alerts) {
   for (const AlertRecord& a : alerts)
-    if (a.encrypted || a.level == 2) return &a;
+    if (!a.visible() || a.level == 2) return &a;
   return alerts.empty() ? nullptr : &alerts.front();
 }
 
@@ -26,6 +26,17 @@ bool any_truncation(const FlowRecord& f) {
          std::ranges::any_of(f.notes, [](const std::string& n) { return n.find("truncated") != std::string::npos; });
 }
 }  // namespace
+
+bool handshake_decrypted(const FlowRecord& f) {
+  bool any = false;
+  for (int d = 0; d < 2; ++d) {
+    const EncryptedCounts& c = f.encrypted[d];
+    const bool sent_protected = c.handshake_records + c.application_records + c.alert_records > 0;
+    if (f.decryption[d] == Decryption::Decrypted) any = true;
+    else if (sent_protected) return false;
+  }
+  return any;
+}
 
 bool is_tls_port(std::uint16_t port) { return std::ranges::find(kTlsPorts, port) != kTlsPorts.end(); }
 
@@ -55,6 +66,7 @@ FlowFacts::FlowFacts(const FlowRecord& flow) : f(flow) {
     if (t.kind == K::Fin || t.kind == K::Rst) (t.sender == Direction::ClientToServer ? client_ended : server_ended) = true;
   }
   truncated_capture = any_truncation(flow);
+  decrypted = handshake_decrypted(flow);
   certificates = flow.certificate_findings.get();
   on_tls_port = is_tls_port(flow.server.port);
   if (first_rst != nullptr && first_rst->prior_ttl != 0)

@@ -122,7 +122,7 @@ void neither_tls_apply(const FlowFacts& x, Verdict& v) {
 
 // ---- plaintext alerts ------------------------------------------------------------------------
 bool plain_fatal_alert(const FlowFacts& x) {
-  return x.first_alert != nullptr && !x.first_alert->encrypted && x.first_alert->level == 2;
+  return x.first_alert != nullptr && x.first_alert->visible() && x.first_alert->level == 2;
 }
 
 std::string join_groups(const std::vector<std::uint16_t>& groups) {
@@ -272,7 +272,7 @@ void plain_fatal_alert_apply(const FlowFacts& x, Verdict& v) {
 }
 
 // ---- TLS 1.3 aborts seen only as protected records -------------------------------------------
-bool tls13_client_abort(const FlowFacts& x) { return x.tls13 && tls13_outcome(x.f).client_aborted; }
+bool tls13_client_abort(const FlowFacts& x) { return x.tls13 && !x.decrypted && tls13_outcome(x.f).client_aborted; }
 void tls13_client_abort_apply(const FlowFacts& x, Verdict& v) {
   const Tls13Outcome o = tls13_outcome(x.f);
   set(v, Status::Failed, RejectedBy::Client, Reason::EncryptedAlert, Confidence::Likely);
@@ -285,7 +285,7 @@ void tls13_client_abort_apply(const FlowFacts& x, Verdict& v) {
                   "a key log (SSLKEYLOGFILE) would show the exact alert.";
 }
 
-bool tls13_server_abort(const FlowFacts& x) { return x.tls13 && tls13_outcome(x.f).server_aborted; }
+bool tls13_server_abort(const FlowFacts& x) { return x.tls13 && !x.decrypted && tls13_outcome(x.f).server_aborted; }
 void tls13_server_abort_apply(const FlowFacts& x, Verdict& v) {
   const Tls13Outcome o = tls13_outcome(x.f);
   // An empty client Certificate is 4 + 1 + 3 bytes + content type + 16-byte tag = 25 bytes, and
@@ -310,7 +310,7 @@ void tls13_server_abort_apply(const FlowFacts& x, Verdict& v) {
 }
 
 bool client_rejects_after_handshake(const FlowFacts& x) {
-  return x.tls13 && tls13_outcome(x.f).client_alert_after_finished;
+  return x.tls13 && !x.decrypted && tls13_outcome(x.f).client_alert_after_finished;
 }
 void client_rejects_after_handshake_apply(const FlowFacts& x, Verdict& v) {
   set(v, Status::Failed, RejectedBy::Client, Reason::EncryptedAlert, Confidence::Likely);
@@ -322,7 +322,7 @@ void client_rejects_after_handshake_apply(const FlowFacts& x, Verdict& v) {
                   "would show the exact alert.";
 }
 
-bool encrypted_alert(const FlowFacts& x) { return x.first_alert != nullptr && x.first_alert->encrypted; }
+bool encrypted_alert(const FlowFacts& x) { return x.first_alert != nullptr && !x.first_alert->visible(); }
 void encrypted_alert_apply(const FlowFacts& x, Verdict& v) {
   const AlertRecord& a = *x.first_alert;
   set(v, Status::Failed, side(a.sender), Reason::EncryptedAlert, Confidence::Likely);

@@ -30,9 +30,10 @@ std::string server_version(const FlowRecord& f) {
 }
 
 std::string alert(const AlertRecord& a) {
-  if (a.encrypted) return "encrypted alert";
+  if (!a.visible()) return "encrypted alert";
   const char* level = a.level == 2 ? "fatal " : a.level == 1 ? "warning " : "";
-  return level + tls::alert_name(a.description) + " (" + std::to_string(a.description) + ")";
+  return level + tls::alert_name(a.description) + " (" + std::to_string(a.description) + ")" +
+         (a.decrypted ? " [decrypted with the key log]" : "");
 }
 
 std::string sni_clause(const FlowRecord& f) {

@@ -11,6 +11,7 @@
 #include "pipeline.h"
 #include "tlsdiag/analysis/certificate_check.h"
 #include "tlsdiag/report/report.h"
+#include "tlsdiag/tls/keylog.h"
 
 namespace tlsdiag::app {
 
@@ -28,6 +29,7 @@ struct AnalyzeOptions {
   bool show_ok = false;
   std::vector<std::string> ca_files, ca_paths;
   std::string trust;
+  std::vector<std::string> keylogs;
   PipelineOptions pipeline;
 };
 
@@ -69,7 +71,9 @@ po::options_description describe(AnalyzeOptions& o) {
       ("max-flows", po::value(&o.pipeline.max_flows)->default_value(1'000'000), "open-flow table cap per input")
       ("ca-file", po::value(&o.ca_files)->composing(), "PEM CA bundle to check server chains against (at capture time)")
       ("ca-path", po::value(&o.ca_paths)->composing(), "directory of hashed CA certificates (c_rehash) to check against")
-      ("trust", po::value(&o.trust), "'system': check server chains against the system's CA store");
+      ("trust", po::value(&o.trust), "'system': check server chains against the system's CA store")
+      ("keylog", po::value(&o.keylogs)->composing(),
+       "NSS key log (SSLKEYLOGFILE) to decrypt TLS 1.3 handshakes and TLS 1.2 records; may be repeated");
   return desc;
 }
 
@@ -111,6 +115,21 @@ std::optional<analysis::TrustStore> load_trust(const AnalyzeOptions& o) {
   return store;
 }
 
+// Reads every --keylog file into one key log; a bad line is a warning (with its line number), a
+// file that cannot be read an error.
+std::optional<tls::KeyLog> load_keylogs(const AnalyzeOptions& o) {
+  if (o.keylogs.empty()) return std::nullopt;
+  tls::KeyLog all;
+  for (const std::string& path : o.keylogs) {
+    std::string error;
+    std::optional<tls::KeyLog> log = tls::KeyLog::load(path, error);
+    if (!log) throw std::runtime_error(error);
+    for (const tls::KeyLogWarning& w : log->warnings()) std::cerr << "tlsdiag: " << path << ": " << w.message << "\n";
+    all.merge(*log);
+  }
+  return all;
+}
+
 }  // namespace
 
 int analyze_command(int argc, char** argv) {
@@ -135,13 +154,16 @@ int analyze_command(int argc, char** argv) {
   ropts.show_ok = o.show_ok;
   ropts.color = o.color == "always" || (o.color == "auto" && o.output.empty() && isatty(STDOUT_FILENO));
   std::optional<analysis::TrustStore> trust;
+  std::optional<tls::KeyLog> keys;
   try {
     trust = load_trust(o);
+    keys = load_keylogs(o);
   } catch (const std::exception& e) {
     std::cerr << "tlsdiag analyze: " << e.what() << "\n";
     return 2;
   }
   if (trust) o.pipeline.trust = trust->get();
+  if (keys) o.pipeline.keys = &*keys;
   auto rep = report::make_report(*format, out, ropts);
 
   bool input_error = false;

@@ -38,7 +38,7 @@ analysis::InputResult analyze_file(const std::string& path, const PipelineOption
   }
   result.info = source.info();
   analysis::Correlator correlator(report, path, /*ordered=*/true, options.trust);
-  tls::Dissector dissector(correlator);
+  tls::Dissector dissector(correlator, options.keys);
   reassembly::ReassemblyLimits limits;
   limits.max_flows = options.max_flows;
   reassembly::StreamTable streams(dissector, limits);

@@ -7,12 +7,17 @@
 
 struct x509_store_st;
 
+namespace tlsdiag::tls {
+class KeyLog;
+}
+
 namespace tlsdiag::app {
 
 struct PipelineOptions {
   std::string bpf_filter;
   std::size_t max_flows = 1'000'000;
   x509_store_st* trust = nullptr;  // CA store for the certificate trust check; null = no check
+  const tls::KeyLog* keys = nullptr;  // secrets to decrypt protected records; null = none
 };
 
 analysis::InputResult analyze_file(const std::string& path, const PipelineOptions& options, analysis::FlowSink& report);

@@ -1,27 +1,27 @@
 #include "tlsdiag/report/flow_json.h"
 
 #include "tlsdiag/analysis/certificate_check.h"
+#include "tlsdiag/analysis/flow_facts.h"
 
 #include <array>
 #include <cstdio>
 
 #include "tlsdiag/net/endpoint.h"
+#include "tlsdiag/tls/fingerprint.h"
 #include "tlsdiag/tls/registry.h"
 #include "tlsdiag/util/hex.h"
 #include "tlsdiag/util/timestamp.h"
+#include "json_names.h"
 
 namespace tlsdiag::report {
 
 using nlohmann::json;
 using reassembly::Direction;
 
+using namespace output_names;  // NOLINT(google-build-using-namespace): the shared output names
+
 namespace {
 
-constexpr std::array<std::string_view, 4> kTcpEventNames = {"syn", "syn-ack", "fin", "rst"};
-constexpr std::array<std::string_view, 5> kCloseReasonNames = {"fin", "rst", "end-of-capture",
-                                                               "evicted", "timeout"};
-// RFC 8446 §4.2.9 PskKeyExchangeMode.
-constexpr std::array<std::string_view, 2> kPskModeNames = {"psk_ke", "psk_dhe_ke"};
 
 template <std::size_t N, typename E>
 std::string enum_name(const std::array<std::string_view, N>& names, E value) {
@@ -29,13 +29,6 @@ std::string enum_name(const std::array<std::string_view, N>& names, E value) {
   return i < N ? std::string(names[i]) : std::to_string(i);
 }
 
-std::string hex_u8(std::uint8_t v) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%02x", v);
-  return buf;
-}
-
-const char* sender_name(Direction d) { return d == Direction::ClientToServer ? "client" : "server"; }
 
 json endpoint_json(const net::Endpoint& ep) { return {{"ip", net::to_string(ep.ip)}, {"port", ep.port}}; }
 
@@ -60,15 +53,6 @@ json names(const std::vector<T>& codes, NameFn name_of) {
   return out;
 }
 
-std::string psk_mode_name(std::uint8_t mode) {
-  return mode < kPskModeNames.size() ? std::string(kPskModeNames[mode]) : hex_u8(mode);
-}
-
-std::string alert_level_name(std::uint8_t level) {
-  if (level == 1) return "warning";
-  if (level == 2) return "fatal";
-  return hex_u8(level);
-}
 
 json tcp_json(const analysis::FlowRecord& flow) {
   json events = json::array();
@@ -125,6 +109,9 @@ json hello_retry_json(const tls::ServerHello& hrr) {
 }  // namespace
 
 json client_hello_to_json(const tls::ClientHello& hello) {
+  // Fingerprints are computed here, for printed flows only, not on the packet path.
+  const std::optional<tls::Fingerprint> ja3 = tls::ja3(hello);
+  tls::Fingerprint ja4 = tls::ja4(hello);
   return {{"version", tls::version_name(hello.highest_version())},
           {"versions", names(hello.offered_versions(), tls::version_name)},  // highest first
           {"legacy_version", tls::version_name(hello.legacy_version)},
@@ -149,7 +136,11 @@ json client_hello_to_json(const tls::ClientHello& hello) {
           {"encrypted_client_hello", hello.encrypted_client_hello},
           {"fallback_scsv", hello.fallback_scsv},
           {"message_length", hello.message_length},
-          {"extensions_error", parse_error_json(hello.extensions_error)}};
+          {"extensions_error", parse_error_json(hello.extensions_error)},
+          {"ja3", ja3 ? json(ja3->hash) : json(nullptr)},
+          {"ja3_full", ja3 ? json(ja3->raw) : json(nullptr)},
+          {"ja4", std::move(ja4.hash)},
+          {"ja4_r", std::move(ja4.raw)}};
 }
 
 json server_hello_to_json(const tls::ServerHello& hello,
@@ -157,6 +148,7 @@ json server_hello_to_json(const tls::ServerHello& hello,
   // TLS 1.3 names the group in key_share; TLS <= 1.2 ECDHE in ServerKeyExchange.
   const std::optional<std::uint16_t> group =
       hello.key_share_group ? hello.key_share_group : server_key_exchange_group;
+  const std::optional<tls::Fingerprint> ja3s = tls::ja3s(hello);
   return {{"version", tls::version_name(hello.selected_version)},
           {"legacy_version", tls::version_name(hello.legacy_version)},
           {"record_version", tls::version_name(hello.record_version)},
@@ -171,7 +163,9 @@ json server_hello_to_json(const tls::ServerHello& hello,
           {"pre_shared_key", hello.pre_shared_key},
           {"extended_master_secret", hello.extended_master_secret},
           {"renegotiation_info", hello.renegotiation_info},
-          {"extensions_error", parse_error_json(hello.extensions_error)}};
+          {"extensions_error", parse_error_json(hello.extensions_error)},
+          {"ja3s", ja3s ? json(ja3s->hash) : json(nullptr)},
+          {"ja3s_full", ja3s ? json(ja3s->raw) : json(nullptr)}};
 }
 
 json certificate_to_json(const analysis::CertificateRecord& cert, std::size_t index) {
@@ -200,9 +194,10 @@ json certificate_info_json(const analysis::CertificateInfo& c, std::size_t index
 json alert_to_json(const analysis::AlertRecord& alert) {
   json out = {{"sender", sender_name(alert.sender)},
               {"encrypted", alert.encrypted},
+              {"decrypted", alert.decrypted},
               {"time", format_rfc3339(alert.ts)},
               {"packet", alert.packet_number}};
-  if (alert.encrypted) {
+  if (!alert.visible()) {
     out["level"] = nullptr;
     out["description"] = nullptr;
     out["code"] = nullptr;
@@ -255,6 +250,8 @@ json flow_to_json(const analysis::FlowRecord& flow) {
       {"alerts", std::move(alerts)},
       {"tcp", tcp_json(flow)},
       {"encrypted", per_direction(flow.encrypted, encrypted_json)},
+      {"decrypted", analysis::handshake_decrypted(flow)},
+      {"decryption", per_direction(flow.decryption, [](analysis::Decryption d) { return decryption_name(d); })},
       {"non_tls_prefix", per_direction(flow.non_tls_prefix, non_tls_json)},
       {"history", flow.history},
       {"established", flow.established},
@@ -289,6 +286,24 @@ json input_to_json(const analysis::InputResult& input) {
           {"flows_evicted", s.flows_evicted}};
 }
 
+namespace {
+
+// Summary::client_fingerprints, every row (at most Summary::kMaxClientFingerprints).
+json client_fingerprints_json(const Summary& summary) {
+  json rows = json::array();
+  for (const ClientFingerprintFailures& f : summary.client_fingerprints(0)) {
+    rows.push_back({{"ja4", f.ja4},
+                    {"flows", f.flows},
+                    {"failed", f.failed},
+                    {"top_reason", f.top_reason ? json(analysis::name(*f.top_reason)) : json(nullptr)},
+                    {"example_client", net::to_string(f.example_client)},
+                    {"example_sni", nullable(f.example_sni)}});
+  }
+  return rows;
+}
+
+}  // namespace
+
 json summary_to_json(const Summary& summary) {
   // Only the reasons and sides that occurred, so the summary stays short.
   json by_reason = json::object();
@@ -313,6 +328,10 @@ json summary_to_json(const Summary& summary) {
           {"server_hellos", summary.server_hellos()},
           {"by_reason", std::move(by_reason)},
           {"by_rejected_by", std::move(by_rejected_by)},
+          {"by_client_fingerprint", client_fingerprints_json(summary)},
+          {"by_client_fingerprint_other",
+           {{"flows", summary.untracked_fingerprints().flows},
+            {"failed", summary.untracked_fingerprints().failed}}},
           {"inputs", summary.inputs()},
           {"input_errors", summary.input_errors().size()},
           {"packets", t.packets},

@@ -5,10 +5,13 @@
 
 #include "json_writer.h"
 #include "tlsdiag/analysis/certificate_check.h"
+#include "tlsdiag/analysis/flow_facts.h"
 #include "tlsdiag/net/endpoint.h"
+#include "tlsdiag/tls/fingerprint.h"
 #include "tlsdiag/tls/registry.h"
 #include "tlsdiag/util/hex.h"
 #include "tlsdiag/util/timestamp.h"
+#include "json_names.h"
 
 // Each function writes what the function of the same name in flow_json.cpp builds, with the keys
 // in nlohmann::json's (sorted) order.
@@ -18,12 +21,10 @@ namespace tlsdiag::report {
 using reassembly::Direction;
 using W = JsonTextWriter;
 
+using namespace output_names;  // NOLINT(google-build-using-namespace): the shared output names
+
 namespace {
 
-constexpr std::array<std::string_view, 4> kTcpEventNames = {"syn", "syn-ack", "fin", "rst"};
-constexpr std::array<std::string_view, 5> kCloseReasonNames = {"fin", "rst", "end-of-capture",
-                                                               "evicted", "timeout"};
-constexpr std::array<std::string_view, 2> kPskModeNames = {"psk_ke", "psk_dhe_ke"};
 
 template <std::size_t N, typename E>
 void enum_value(W& w, const std::array<std::string_view, N>& names, E value) {
@@ -32,13 +33,6 @@ void enum_value(W& w, const std::array<std::string_view, N>& names, E value) {
   else w.value(std::to_string(i));
 }
 
-std::string hex_u8(std::uint8_t v) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%02x", v);
-  return buf;
-}
-
-const char* sender_name(Direction d) { return d == Direction::ClientToServer ? "client" : "server"; }
 
 void nullable_field(W& w, std::string_view k, const std::string& s) {
   w.key(k);
@@ -86,15 +80,6 @@ void cipher_suites_field(W& w, std::string_view k, const std::vector<std::uint16
   w.end_array();
 }
 
-std::string psk_mode_name(std::uint8_t mode) {
-  return mode < kPskModeNames.size() ? std::string(kPskModeNames[mode]) : hex_u8(mode);
-}
-
-std::string alert_level_name(std::uint8_t level) {
-  if (level == 1) return "warning";
-  if (level == 2) return "fatal";
-  return hex_u8(level);
-}
 
 void endpoint_json(W& w, std::string_view k, const net::Endpoint& ep) {
   object_field(w, k, [&] {
@@ -107,6 +92,17 @@ void parse_error_field(W& w, std::string_view k, const std::optional<ParseError>
   w.key(k);
   if (!error) return w.null();
   w.value(std::string(errc_message(error->code)) + " at byte " + std::to_string(error->offset));
+}
+
+// A fingerprint's hash and raw string under |hash_key| and |raw_key|; nulls when there is none.
+void fingerprint_fields(W& w, std::string_view hash_key, std::string_view raw_key,
+                        const std::optional<tls::Fingerprint>& fp) {
+  if (!fp) {
+    null_field(w, hash_key);
+    return null_field(w, raw_key);
+  }
+  field(w, hash_key, fp->hash);
+  field(w, raw_key, fp->raw);
 }
 
 void client_hello_json(W& w, const tls::ClientHello& hello) {
@@ -122,6 +118,8 @@ void client_hello_json(W& w, const tls::ClientHello& hello) {
     parse_error_field(w, "extensions_error", hello.extensions_error);
     field(w, "fallback_scsv", hello.fallback_scsv);
     registry_names_field(w, "groups", hello.groups, tls::find_group, tls::group_name);
+    fingerprint_fields(w, "ja3", "ja3_full", tls::ja3(hello));
+    fingerprint_fields(w, "ja4", "ja4_r", tls::ja4(hello));
     registry_names_field(w, "key_share_groups", hello.key_share_groups, tls::find_group, tls::group_name);
     field(w, "legacy_version", tls::version_name(hello.legacy_version));
     field(w, "message_length", hello.message_length);
@@ -157,6 +155,7 @@ void server_hello_json(W& w, const tls::ServerHello& hello, std::optional<std::u
     if (group) registry_value(w, *group, tls::find_group, tls::group_name);
     else w.null();
     field(w, "hello_retry_request", hello_retry_request);
+    fingerprint_fields(w, "ja3s", "ja3s_full", tls::ja3s(hello));
     field(w, "legacy_version", tls::version_name(hello.legacy_version));
     field(w, "pre_shared_key", hello.pre_shared_key);
     field(w, "record_version", tls::version_name(hello.record_version));
@@ -213,14 +212,15 @@ void certificate_json(W& w, const analysis::FlowRecord& flow, std::size_t i) {
 void alert_json(W& w, const analysis::AlertRecord& alert) {
   object(w, [&] {
     w.key("code");
-    if (alert.encrypted) w.null();
+    if (!alert.visible()) w.null();
     else w.value(alert.description);
+    field(w, "decrypted", alert.decrypted);
     w.key("description");
-    if (alert.encrypted) w.null();
+    if (!alert.visible()) w.null();
     else w.value(tls::alert_name(alert.description));
     field(w, "encrypted", alert.encrypted);
     w.key("level");
-    if (alert.encrypted) w.null();
+    if (!alert.visible()) w.null();
     else w.value(alert_level_name(alert.level));
     field(w, "packet", alert.packet_number);
     field(w, "sender", sender_name(alert.sender));
@@ -330,6 +330,8 @@ void append_flow_json(std::string& out, const analysis::FlowRecord& flow, std::s
   endpoint_json(w, "client", flow.client);
   field(w, "client_certificate_empty", flow.client_certificate_empty);
   optional_field(w, "client_hello", flow.client_hello, [&](const tls::ClientHello& h) { client_hello_json(w, h); });
+  field(w, "decrypted", analysis::handshake_decrypted(flow));
+  per_direction(w, "decryption", flow.decryption, [](W& writer, analysis::Decryption d) { writer.value(decryption_name(d)); });
   per_direction(w, "encrypted", flow.encrypted, encrypted_json);
   field(w, "established", flow.established);
   field(w, "first_seen", format_rfc3339(flow.first_seen));

@@ -3,11 +3,40 @@
 #include <algorithm>
 
 #include "tlsdiag/net/endpoint.h"
+#include "tlsdiag/tls/fingerprint.h"
 
 namespace tlsdiag::report {
 
 using analysis::Reason;
 using analysis::Status;
+
+namespace {
+
+using ReasonCounts = std::vector<std::pair<Reason, std::uint64_t>>;
+
+// A tally's reasons stay in the order first seen: usually one or two of them.
+void count_reason(ReasonCounts& counts, Reason reason) {
+  if (static_cast<std::size_t>(reason) >= kReasonCount) return;
+  auto it = std::find_if(counts.begin(), counts.end(),
+                         [&](const auto& entry) { return entry.first == reason; });
+  if (it == counts.end()) counts.emplace_back(reason, 1);
+  else ++it->second;
+}
+
+// The most frequent reason; the first in vocabulary order wins a tie, so rows are deterministic.
+Reason top_reason(const ReasonCounts& counts) {
+  Reason top = static_cast<Reason>(0);
+  std::uint64_t most = 0;
+  for (const auto& [reason, n] : counts) {
+    if (n > most || (n == most && reason < top)) {
+      top = reason;
+      most = n;
+    }
+  }
+  return top;
+}
+
+}  // namespace
 
 std::string server_label(const analysis::FlowRecord& flow) {
   std::string label = net::to_string(flow.server);
@@ -38,13 +67,38 @@ void Summary::add_flow(const analysis::FlowRecord& flow) {
   if (v.status == Status::Failed) {
     ServerTally& tally = failing_servers_[server_label(flow)];
     ++tally.failed;
-    if (reason < kReasonCount) {
-      auto it = std::find_if(tally.by_reason.begin(), tally.by_reason.end(),
-                             [&](const auto& entry) { return entry.first == v.reason; });
-      if (it == tally.by_reason.end()) tally.by_reason.emplace_back(v.reason, 1);
-      else ++it->second;
-    }
+    count_reason(tally.by_reason, v.reason);
   }
+  add_client_fingerprint(flow);
+}
+
+// Flows without a ClientHello have no client fingerprint and are not in this view.
+void Summary::add_client_fingerprint(const analysis::FlowRecord& flow) {
+  if (!flow.client_hello) return;
+  const bool failed = flow.verdict.status == Status::Failed;
+  const std::string ja4 = tls::ja4(*flow.client_hello).hash;
+  Ja4 key{};
+  std::copy_n(ja4.begin(), std::min(ja4.size(), key.size()), key.begin());
+  auto it = client_fingerprints_.find(key);
+  if (it == client_fingerprints_.end()) {
+    if (client_fingerprints_.size() >= kMaxClientFingerprints) {
+      ++untracked_fingerprints_.flows;
+      if (failed) ++untracked_fingerprints_.failed;
+      return;
+    }
+    it = client_fingerprints_.emplace(key, FingerprintTally{}).first;
+  }
+  FingerprintTally& tally = it->second;
+  ++tally.flows;
+  // The example is the first flow seen, replaced once by the first failing one.
+  if (tally.flows == 1 || (failed && !tally.example_failed)) {
+    tally.example_client = flow.client.ip;
+    tally.example_sni = flow.client_hello->sni;
+    tally.example_failed = failed;
+  }
+  if (!failed) return;
+  ++tally.failed;
+  count_reason(tally.by_reason, flow.verdict.reason);
 }
 
 void Summary::add_input(const analysis::InputResult& input) {
@@ -68,21 +122,32 @@ void Summary::add_input(const analysis::InputResult& input) {
 std::vector<ServerFailures> Summary::top_failing_servers(std::size_t limit) const {
   std::vector<ServerFailures> rows;
   rows.reserve(failing_servers_.size());
-  for (const auto& [server, tally] : failing_servers_) {
-    // The first reason in vocabulary order wins a tie, so the row is deterministic.
-    Reason top = static_cast<Reason>(0);
-    std::uint64_t most = 0;
-    for (const auto& [reason, n] : tally.by_reason) {
-      if (n > most || (n == most && reason < top)) {
-        top = reason;
-        most = n;
-      }
-    }
-    rows.push_back({server, tally.failed, top});
-  }
+  for (const auto& [server, tally] : failing_servers_)
+    rows.push_back({server, tally.failed, top_reason(tally.by_reason)});
   // failing_servers_ is a map, so rows start sorted by name; a stable sort keeps that for ties.
   std::stable_sort(rows.begin(), rows.end(),
                    [](const ServerFailures& a, const ServerFailures& b) { return a.failed > b.failed; });
+  if (limit != 0 && rows.size() > limit) rows.resize(limit);
+  return rows;
+}
+
+std::vector<ClientFingerprintFailures> Summary::client_fingerprints(std::size_t limit,
+                                                                    bool failing_only) const {
+  std::vector<ClientFingerprintFailures> rows;
+  for (const auto& [key, tally] : client_fingerprints_) {
+    if (failing_only && tally.failed == 0) continue;
+    ClientFingerprintFailures row;
+    row.ja4.assign(key.begin(), std::find(key.begin(), key.end(), '\0'));  // shorter: no SHA-256
+    row.flows = tally.flows;
+    row.failed = tally.failed;
+    if (tally.failed != 0) row.top_reason = top_reason(tally.by_reason);
+    row.example_client = tally.example_client;
+    row.example_sni = tally.example_sni;
+    rows.push_back(std::move(row));
+  }
+  // The map is ordered by JA4, so a stable sort keeps that order for ties.
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return a.failed > b.failed; });
   if (limit != 0 && rows.size() > limit) rows.resize(limit);
   return rows;
 }

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "tlsdiag/net/endpoint.h"
+#include "tlsdiag/tls/fingerprint.h"
 #include "tlsdiag/tls/registry.h"
 #include "tlsdiag/util/hex.h"
 #include "tlsdiag/util/timestamp.h"
@@ -24,6 +25,7 @@ constexpr const char* kBold = "\x1b[1m";
 constexpr const char* kReset = "\x1b[0m";
 constexpr std::size_t kPayloadShown = 60;    // bytes of a non-TLS payload quoted
 constexpr std::size_t kServersShown = 10;    // rows of the top failing servers table
+constexpr std::size_t kFingerprintsShown = 10;  // rows of the failing client fingerprints table
 
 std::size_t status_index(Status s) { return std::min<std::size_t>(static_cast<std::size_t>(s), 2); }
 
@@ -136,6 +138,14 @@ std::string offered_line(const FlowRecord& flow) {
   return line;
 }
 
+// The client's fingerprints, under the ClientHello they describe. Plain ASCII by construction.
+void fingerprint_fields(std::string& out, const FlowRecord& flow) {
+  if (!flow.client_hello) return;
+  field(out, "ja4", tls::ja4(*flow.client_hello).hash);
+  if (const std::optional<tls::Fingerprint> ja3 = tls::ja3(*flow.client_hello))
+    field(out, "ja3", ja3->hash);
+}
+
 std::string chosen_line(const FlowRecord& flow) {
   std::string line;
   if (flow.hello_retry_request) {
@@ -153,11 +163,12 @@ std::string chosen_line(const FlowRecord& flow) {
 
 std::string alert_line(const analysis::AlertRecord& a) {
   std::string line = sender_name(a.sender);
-  if (a.encrypted) {
+  if (!a.visible()) {
     line += " encrypted alert (contents not visible)";
   } else {
     line += a.level == 1 ? " warning " : a.level == 2 ? " fatal " : " level " + std::to_string(a.level) + " ";
     line += tls::alert_name(a.description) + " (" + std::to_string(a.description) + ")";
+    if (a.decrypted) line += ", decrypted";
   }
   return line + " at #" + std::to_string(a.packet_number);
 }
@@ -178,6 +189,7 @@ std::string verdict_line(const analysis::Verdict& v) {
 std::string failure_block(const FlowRecord& flow) {
   std::string out = block_start(flow);
   field(out, "offered", offered_line(flow));
+  fingerprint_fields(out, flow);
   field(out, "chosen", chosen_line(flow));
   for (const analysis::AlertRecord& a : flow.alerts) field(out, "alert", alert_line(a));
   for (Direction d : {Direction::ClientToServer, Direction::ServerToClient}) {
@@ -331,6 +343,8 @@ void TextReport::write_summary() {
     }
   }
 
+  write_failing_fingerprints();
+
   if (!s.input_errors().empty()) {
     out_ << '\n' << paint("Input errors", kRed) << '\n';
     for (const InputError& e : s.input_errors()) {
@@ -344,6 +358,28 @@ void TextReport::write_summary() {
       out_ << '\n';
     }
   }
+}
+
+// Rows like "t13d1516h2_8daaf6152771_e5627efa2ab1  3/5 failed  certificate_rejected  e.g.
+// 192.0.2.10 (example.com)": which client builds fail, whichever servers they met.
+void TextReport::write_failing_fingerprints() {
+  const Summary& s = summary();
+  const std::vector<ClientFingerprintFailures> rows =
+      s.client_fingerprints(kFingerprintsShown, /*failing_only=*/true);
+  if (rows.empty()) return;
+  const Painter paint(options().color);
+  out_ << "\n  " << paint("failing client fingerprints (JA4)", kBold) << '\n';
+  for (const ClientFingerprintFailures& f : rows) {
+    out_ << "  " << f.ja4 << "  " << f.failed << '/' << f.flows << " failed  "
+         << analysis::name(f.top_reason.value_or(Reason::Ok)) << "  e.g. "
+         << net::to_string(f.example_client);
+    if (!f.example_sni.empty()) out_ << " (" << terminal_safe(f.example_sni) << ')';
+    out_ << '\n';
+  }
+  if (s.untracked_fingerprints().failed != 0)
+    out_ << "  (other fingerprints, past the first " << Summary::kMaxClientFingerprints << ": "
+         << s.untracked_fingerprints().failed << '/' << s.untracked_fingerprints().flows
+         << " failed)\n";
 }
 
 }  // namespace tlsdiag::report

@@ -137,6 +137,7 @@ Result<ClientHello> parse_client_hello(ByteReader body) {
   body.read_prefixed_u16(suites);
   body.read_prefixed_u8(compression);
   if (body.failed()) return ParseError{Errc::Truncated, body.offset()};
+  std::ranges::copy(random, hello.random.begin());
   if (session_id.remaining() > 32) return ParseError{Errc::BadLength, session_id.offset()};
   hello.session_id_length = static_cast<std::uint8_t>(session_id.remaining());
   if (suites.remaining() == 0 || suites.remaining() % 2 != 0)

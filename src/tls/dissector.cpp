@@ -1,7 +1,9 @@
 #include "tlsdiag/tls/dissector.h"
 
 #include <algorithm>
+#include <limits>
 
+#include "direction_keys.h"
 #include "tlsdiag/tls/handshake_assembler.h"
 #include "tlsdiag/tls/hello_parsers.h"
 #include "tlsdiag/tls/other_messages.h"
@@ -52,6 +54,11 @@ struct Dissector::DirectionState {
   std::uint32_t skip_seen = 0;  // bytes of it seen (header included), not yet in |offset|
   bool skipping() const { return skip_left > 0; }
   void stop_skipping() { skip_left = skip_seen = 0; }
+  // With a key log: the keys of this direction, and the handshake messages inside its
+  // decrypted records (kept apart from the clear ones, whose stream offsets are known).
+  DirectionKeys keys;
+  HandshakeAssembler inner_handshake;
+  bool decryption_reported = false;
 };
 
 struct Dissector::FlowState {
@@ -62,6 +69,8 @@ struct Dissector::FlowState {
   bool sslv2 = false;    // the server answered with an SSLv2 SERVER-HELLO: SSLv2 framing both ways
   std::uint16_t cipher_suite = 0;
   std::uint16_t server_version = 0;
+  Random client_random{};  // of the first ClientHello: what a key log is indexed by
+  bool client_random_known = false;
   DirectionState dir[2];  // by reassembly direction
   Direction logical(Direction d) const { return swapped ? reassembly::opposite(d) : d; }
 };
@@ -100,7 +109,13 @@ struct Dissector::Context {
   void client_hello(const HandshakeMessage& msg, std::uint16_t record_version);
   void emit_client_hello(ClientHello hello);
   void server_hello(const HandshakeMessage& msg, std::uint16_t record_version);
+  void install_keys(const ServerHello& hello);
+  void oversized_message(const HandshakeAssembler& assembler);
   void record(const RecordHeader& h, std::span<const std::uint8_t> payload);
+  bool is_protected(const RecordHeader& h) const;
+  void protected_record(const RecordHeader& h, std::span<const std::uint8_t> payload);
+  void inner_record(const RecordHeader& h, const Plaintext& plain);
+  void report_decryption();
   bool payload_needed(const RecordHeader& h) const;
   void skip_record(std::span<const std::uint8_t>& bytes);
   std::size_t records(std::span<const std::uint8_t> bytes);
@@ -111,7 +126,7 @@ struct Dissector::Context {
   std::size_t consume(std::span<const std::uint8_t> bytes);
 };
 
-Dissector::Dissector(TlsEventSink& next) : next_(next) {}
+Dissector::Dissector(TlsEventSink& next, const KeyLog* keys) : next_(next), keys_(keys) {}
 Dissector::~Dissector() = default;
 
 Dissector::FlowState* Dissector::find(FlowId id) {
@@ -172,7 +187,7 @@ void Dissector::Context::parse_message(const HandshakeMessage& msg, std::uint16_
     case kClientHello: return client_hello(msg, record_version);
     case kServerHello: return server_hello(msg, record_version);
     case kCertificate:
-      if (auto r = parse_certificate(body, false)) emit(std::move(*r));
+      if (auto r = parse_certificate(body, flow.tls13)) emit(std::move(*r));
       else malformed("certificate", r.error().code, error_offset(msg, r.error()));
       return;
     case kServerKeyExchange:
@@ -203,6 +218,11 @@ void Dissector::Context::emit_client_hello(ClientHello hello) {
     emit(RolesSwapped{});
   }
   flow.client_hello_seen = true;
+  // SSLv2 hellos carry a challenge, not a random, and no key log indexes them.
+  if (!flow.client_random_known && !hello.sslv2_format) {
+    flow.client_random = hello.random;
+    flow.client_random_known = true;
+  }
   emit(std::move(hello));
 }
 
@@ -216,12 +236,86 @@ void Dissector::Context::server_hello(const HandshakeMessage& msg, std::uint16_t
     flow.tls13 = version_rank(r->selected_version) == version::kTls13;
     // RFC 8446 §2: everything the server sends after its ServerHello is encrypted.
     if (flow.tls13) dir.encrypted = true;
+    if (self.keys_ != nullptr && flow.client_random_known) install_keys(*r);
   }
   emit(std::move(*r));
 }
 
+// The ServerHello names the suite: the keys each side will use can be made now. Its direction
+// is the server's; the other one the client's.
+void Dissector::Context::install_keys(const ServerHello& hello) {
+  DirectionState& client = flow.dir[1 - reassembly::index(wire_dir)];
+  const KeysFound found = tls::install_keys(*self.keys_, flow.client_random, hello, client.keys, dir.keys);
+  if (found == KeysFound::NoKeys) emit(Decryption{Decryption::Outcome::NoKeys});
+  else if (found == KeysFound::UnsupportedSuite) emit(Decryption{Decryption::Outcome::UnsupportedSuite});
+}
+
+// A message past the size cap was still sent (a huge certificate chain): keep its place in the
+// history, as Zeek and tshark do, and say it was not parsed.
+void Dissector::Context::oversized_message(const HandshakeAssembler& assembler) {
+  emit(HandshakeSeen{assembler.oversized().type, assembler.oversized().length});
+  malformed("handshake", Errc::OversizedMessage, record_offset);
+}
+
+// A record under the sender's keys: application_data (all of TLS 1.3's), an alert longer than
+// a plaintext one, or a handshake record after ChangeCipherSpec.
+bool Dissector::Context::is_protected(const RecordHeader& h) const {
+  switch (h.content_type) {
+    case content_type::kApplicationData: return true;
+    case content_type::kAlert: return h.length != 2;
+    case content_type::kHandshake: return dir.encrypted;
+    default: return false;
+  }
+}
+
+// Reported like an undecrypted one (an EncryptedRecord, or an encrypted Alert), then what it
+// held; an alert is reported once, as an Alert with its contents.
+void Dissector::Context::protected_record(const RecordHeader& h, std::span<const std::uint8_t> payload) {
+  std::optional<Plaintext> plain = dir.keys.decrypt(h, payload);
+  report_decryption();
+  if (!plain) {
+    ++dir.encrypted_records;
+    if (h.content_type == content_type::kAlert) return emit(Alert{0, 0, true});
+    return emit(EncryptedRecord{h.content_type, h.length});
+  }
+  ++self.stats_.records_decrypted;
+  if (plain->content_type != content_type::kAlert) emit(EncryptedRecord{h.content_type, h.length});
+  inner_record(h, *plain);
+}
+
+void Dissector::Context::inner_record(const RecordHeader& h, const Plaintext& plain) {
+  switch (plain.content_type) {
+    case content_type::kHandshake: {
+      // Offsets inside decrypted bytes are not stream offsets: errors point at the record.
+      handshake_base = std::numeric_limits<std::uint64_t>::max();
+      const auto status = dir.inner_handshake.feed(plain.bytes, [&](const HandshakeMessage& m) { on_message(m, h.version); });
+      if (status == HandshakeAssembler::Status::Oversized) oversized_message(dir.inner_handshake);
+      return;
+    }
+    case content_type::kAlert:
+      if (auto a = parse_alert(ByteReader(plain.bytes, 0))) {
+        a->encrypted = a->decrypted = true;
+        return emit(*a);
+      }
+      emit(Alert{0, 0, true});
+      return malformed("alert", Errc::BadLength, record_offset);
+    default:
+      ++dir.encrypted_records;  // application data: counts toward the records kept
+  }
+}
+
+// Once per direction: its records opened, or none ever will.
+void Dissector::Context::report_decryption() {
+  if (dir.decryption_reported) return;
+  if (dir.keys.ever_decrypted()) emit(Decryption{Decryption::Outcome::Decrypted});
+  else if (!dir.keys.active()) emit(Decryption{Decryption::Outcome::Failed});
+  else return;
+  dir.decryption_reported = true;
+}
+
 void Dissector::Context::record(const RecordHeader& h, std::span<const std::uint8_t> payload) {
   ++self.stats_.records;
+  if (dir.keys.active() && is_protected(h)) return protected_record(h, payload);
   switch (h.content_type) {
     case content_type::kChangeCipherSpec:
       if (auto type = dir.handshake.pending_type()) {
@@ -247,8 +341,7 @@ void Dissector::Context::record(const RecordHeader& h, std::span<const std::uint
       if (!dir.encrypted) {
         handshake_base = dir.handshake.position();
         const auto status = dir.handshake.feed(payload, [&](const HandshakeMessage& m) { on_message(m, h.version); });
-        if (status == HandshakeAssembler::Status::Oversized)
-          malformed("handshake", Errc::OversizedMessage, record_offset);
+        if (status == HandshakeAssembler::Status::Oversized) oversized_message(dir.handshake);
         return;
       }
       [[fallthrough]];
@@ -261,6 +354,7 @@ void Dissector::Context::record(const RecordHeader& h, std::span<const std::uint
 // Whether record() reads the payload: a plaintext alert or handshake record. Others (protected
 // records, ChangeCipherSpec) are handled from the header alone.
 bool Dissector::Context::payload_needed(const RecordHeader& h) const {
+  if (dir.keys.active() && is_protected(h)) return true;
   if (h.content_type == content_type::kAlert) return h.length == 2;
   return h.content_type == content_type::kHandshake && !dir.encrypted;
 }
@@ -458,8 +552,13 @@ void Dissector::on_close(FlowId id, reassembly::CloseReason why, Timestamp ts, c
   FlowState& flow = *found;
   for (Direction d : {Direction::ClientToServer, Direction::ServerToClient}) {
     DirectionState& dir = flow.dir[reassembly::index(d)];
-    if (dir.partial.empty() && !dir.skipping() && !dir.handshake.has_partial()) continue;
     Context ctx{*this, flow, dir, d, ts, 0};
+    if (dir.keys.tried() && !dir.decryption_reported) {
+      // Every protected record failed to open, but fewer than it takes to give up.
+      ctx.emit(Decryption{Decryption::Outcome::Failed});
+      dir.decryption_reported = true;
+    }
+    if (dir.partial.empty() && !dir.skipping() && !dir.handshake.has_partial()) continue;
     // Bytes that never formed a whole record or message: the capture (or the peer) stopped.
     if (dir.mode == DirectionState::Mode::Detect && !dir.partial.empty() &&
         dir.partial[0] != content_type::kHandshake && (dir.partial[0] & 0x80) == 0) {

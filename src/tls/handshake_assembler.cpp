@@ -17,6 +17,7 @@ std::size_t HandshakeAssembler::emit_complete(std::span<const std::uint8_t> byte
     header.read_u24(msg.length);
     if (msg.length > kMaxHandshakeMessage) {
       oversized = true;
+      oversized_ = HandshakeMessage{msg.type, msg.length, {}, consumed_ + used};
       const std::uint64_t total = 4ull + msg.length;
       const std::uint64_t available = bytes.size() - used;
       skip_ = total > available ? total - available : 0;

@@ -68,6 +68,7 @@ Result<ServerHello> parse_server_hello(ByteReader body) {
   body.read_u16(hello.cipher_suite);
   if (!early_draft) body.read_u8(hello.compression_method);
   if (body.failed()) return ParseError{Errc::Truncated, body.offset()};
+  std::ranges::copy(random, hello.random.begin());
   if (session_id.remaining() > 32) return ParseError{Errc::BadLength, session_id.offset()};
   hello.session_id_length = static_cast<std::uint8_t>(session_id.remaining());
   hello.hello_retry_request = std::ranges::equal(random, kHelloRetryRequestRandom);

@@ -537,6 +537,8 @@ void check_tshark_flow(TraceChecker& tc, const json& tf, const json& zeek_rows) 
                tch.value("version", json()));
     tc.compare(key, "tshark.client_hello.alpn", ch.value("alpn", json::array()),
                tch.value("alpn", json::array()));
+    // tshark's tls.handshake.ja3 (null for an SSLv2-format hello, as tlsdiag's).
+    tc.compare(key, "tshark.client_hello.ja3", ch.value("ja3", json()), tch.value("ja3", json()));
   }
 
   // Second ClientHello after a HelloRetryRequest.
@@ -549,6 +551,8 @@ void check_tshark_flow(TraceChecker& tc, const json& tf, const json& zeek_rows) 
                  static_cast<long>(t2.value("cipher_suites", json::array()).size()));
       tc.compare(key, "tshark.client_hello_2.version", tshark_highest_offered(ch2),
                  t2.value("version", json()));
+      tc.compare(key, "tshark.client_hello_2.ja3", ch2.value("ja3", json()),
+                 t2.value("ja3", json()));
     }
   }
 
@@ -573,6 +577,9 @@ void check_tshark_flow(TraceChecker& tc, const json& tf, const json& zeek_rows) 
                  tsh.value("cipher_suite", json()));
     tc.compare(key, "tshark.server_hello.alpn", alpn_selected_tshark(sh),
                tsh.value("alpn", json()));
+    // tshark's tls.handshake.ja3s; the catalog has none for an SSLv2 SERVER-HELLO.
+    tc.compare(key, "tshark.server_hello.ja3s", sh.value("ja3s", json()),
+               tsh.value("ja3s", json()));
   }
 
   if (tf.contains("client_plain_handshake_msgs")) {

@@ -1,10 +1,12 @@
 // Golden tests over the real-traffic samples (samples/, made by scripts/make-samples.sh).
 //
 // For every samples/<scenario>.expected.json: run `tlsdiag analyze --format json` on
-// samples/<scenario>.pcap (or .pcapng), check that the report holds `flow_count` flows and, for
-// each listed flow (in the order flows start), every named field. Keys are dotted paths into the
-// flow object ("verdict.reason", "alerts.0.sender", "client_hello.alpn.0"); a value of null means
-// the field must be null or absent; a key ending in "|any_of" takes a list of acceptable values.
+// samples/<scenario>.pcap (or .pcapng), with `--keylog samples/<scenario>.keylog` when that key
+// log (the TLS secrets the stacks wrote, NSS key log format) exists; check that the report holds
+// `flow_count` flows and, for each listed flow (in the order flows start), every named field.
+// Keys are dotted paths into the flow object ("verdict.reason", "alerts.0.sender",
+// "client_hello.alpn.0"); a value of null means the field must be null or absent; a key ending in
+// "|any_of" takes a list of acceptable values.
 // Only the named fields are compared, so random bytes, ports and times do not matter.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -71,13 +73,13 @@ struct RunResult {
   std::string err;
 };
 
-RunResult run_tlsdiag(const fs::path& capture) {
+RunResult run_tlsdiag(const fs::path& capture, const fs::path& keylog) {
   RunResult r;
   const fs::path err_file =
       fs::temp_directory_path() / ("tlsdiag-golden-" + capture.stem().string() + ".stderr");
-  const std::string cmd = shell_quote(tlsdiag::test::tlsdiag_binary().string()) +
-                          " analyze --format json " + shell_quote(capture.string()) + " 2>" +
-                          shell_quote(err_file.string());
+  std::string cmd = shell_quote(tlsdiag::test::tlsdiag_binary().string()) + " analyze --format json ";
+  if (!keylog.empty()) cmd += "--keylog " + shell_quote(keylog.string()) + " ";
+  cmd += shell_quote(capture.string()) + " 2>" + shell_quote(err_file.string());
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return r;
   std::array<char, 65536> buf{};
@@ -145,6 +147,12 @@ fs::path capture_for(const json& expected, const std::string& scenario) {
   return samples_dir() / (scenario + ".pcap");
 }
 
+// samples/<scenario>.keylog, or an empty path when the scenario has no key log.
+fs::path keylog_for(const std::string& scenario) {
+  fs::path p = samples_dir() / (scenario + ".keylog");
+  return fs::exists(p) ? p : fs::path();
+}
+
 std::string test_name(const std::string& scenario) {
   std::string out;
   for (char c : scenario) out += std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '_';
@@ -160,9 +168,11 @@ TEST_P(GoldenTest, MatchesExpectation) {
   ASSERT_TRUE(fs::exists(capture)) << "missing capture " << capture;
   ASSERT_TRUE(fs::exists(tlsdiag::test::tlsdiag_binary())) << "tlsdiag not built: " << tlsdiag::test::tlsdiag_binary();
 
-  const RunResult run = run_tlsdiag(capture);
+  const fs::path keylog = keylog_for(scenario);
+  const RunResult run = run_tlsdiag(capture, keylog);
   ASSERT_TRUE(run.exit_code == 0 || run.exit_code == 1)
-      << "tlsdiag exited with " << run.exit_code << " on " << capture << "\nstderr:\n" << run.err;
+      << "tlsdiag exited with " << run.exit_code << " on " << capture
+      << (keylog.empty() ? std::string() : " --keylog " + keylog.string()) << "\nstderr:\n" << run.err;
 
   json report;
   try {

@@ -28,6 +28,7 @@
 #include "tlsdiag/report/text_report.h"
 #include "tlsdiag/tls/dissector.h"
 #include "tlsdiag/tls/hello_parsers.h"
+#include "tlsdiag/tls/keylog.h"
 #include "tlsdiag/tls/other_messages.h"
 
 namespace tlsdiag::fuzz {
@@ -517,11 +518,77 @@ int fuzz_client_hello(const std::uint8_t* data, std::size_t size) {
   return 0;
 }
 
+// ---- keylog ----------------------------------------------------------------------------------
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The client random of the input's first key log line, when its second field starts with 64
+// hex digits: a random the parsed log may really hold.
+std::optional<tls::Random> first_line_random(std::string_view text) {
+  const std::size_t gap = text.find_first_of(" \t");
+  const std::size_t start = text.find_first_not_of(" \t", gap);
+  tls::Random random{};
+  if (gap == std::string_view::npos || start == std::string_view::npos || text.size() - start < 2 * random.size())
+    return std::nullopt;
+  for (std::size_t i = 0; i < random.size(); ++i) {
+    const int hi = hex_value(text[start + 2 * i]);
+    const int lo = hex_value(text[start + 2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    random[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+  }
+  return random;
+}
+
+}  // namespace
+
+int fuzz_keylog(const std::uint8_t* data, std::size_t size) {
+  static constexpr const char* kTarget = "keylog";
+  // The text gets its own allocation so ASan catches a read past its end.
+  const std::string text(data, data + size);
+  const tls::KeyLog log = tls::KeyLog::parse(text);
+  FUZZ_CHECK(kTarget, !log.warnings().empty() || !log.empty());  // no secret: a warning says why
+  FUZZ_CHECK(kTarget, log.warnings().size() <= tls::kMaxKeyLogWarnings + 1);
+  FUZZ_CHECK(kTarget, log.connections() <= log.entries());
+  FUZZ_CHECK(kTarget, log.entries() <= log.connections() * tls::kSecretLabelCount);
+  Toucher t;
+  for (const tls::KeyLogWarning& w : log.warnings()) {
+    // Numbered warnings say their line first; all are printable ASCII, whatever the input held.
+    FUZZ_CHECK(kTarget, w.line == 0 || w.message.starts_with("line " + std::to_string(w.line) + ": "));
+    FUZZ_CHECK(kTarget, std::all_of(w.message.begin(), w.message.end(), [](char c) { return c >= 0x20 && c < 0x7f; }));
+    t(w.message);
+  }
+  tls::KeyLog copy;
+  copy.merge(log);
+  FUZZ_CHECK(kTarget, copy.entries() == log.entries() && copy.connections() == log.connections());
+  FUZZ_CHECK(kTarget, copy.warnings().size() == log.warnings().size());
+  if (const auto random = first_line_random(text)) {
+    for (std::size_t i = 0; i < tls::kSecretLabelCount; ++i) {
+      const auto label = static_cast<tls::SecretLabel>(i);
+      const auto secret = log.find(label, *random);
+      if (!secret) continue;
+      FUZZ_CHECK(kTarget, secret->size() == 48 || (label != tls::SecretLabel::ClientRandom && secret->size() == 32));
+      const auto again = copy.find(label, *random);
+      FUZZ_CHECK(kTarget, again && std::equal(secret->begin(), secret->end(), again->begin(), again->end()));
+      for (std::uint8_t b : *secret) t.mix(b);
+    }
+  }
+  g_touched = g_touched + t.h;
+  return 0;
+}
+
 TargetFn target_by_name(std::string_view name) {
   if (name == "tls_stream") return fuzz_tls_stream;
   if (name == "packet") return fuzz_packet;
   if (name == "pcap_file") return fuzz_pcap_file;
   if (name == "client_hello") return fuzz_client_hello;
+  if (name == "keylog") return fuzz_keylog;
   return nullptr;
 }
 

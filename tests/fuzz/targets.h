@@ -28,6 +28,9 @@
 //                 parse_client_hello, parse_server_hello, parse_certificate (TLS 1.2),
 //                 parse_certificate (TLS 1.3), parse_sslv2_client_hello, parse_certificate_request,
 //                 parse_server_key_exchange, parse_alert; results serialized to JSON.
+//  keylog       The input is an NSS key log's text, parsed by tls::KeyLog::parse; warnings must
+//               be capped, numbered and printable, merge() must copy the log exactly, and a
+//               secret found for the client random of the first line must have a real length.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -38,6 +41,7 @@ int fuzz_tls_stream(const std::uint8_t* data, std::size_t size);
 int fuzz_packet(const std::uint8_t* data, std::size_t size);
 int fuzz_pcap_file(const std::uint8_t* data, std::size_t size);
 int fuzz_client_hello(const std::uint8_t* data, std::size_t size);
+int fuzz_keylog(const std::uint8_t* data, std::size_t size);
 
 // Link types the packet target picks from (the low nibble of its first byte).
 inline constexpr int kLinkTypes[] = {1, 0, 12, 14, 101, 108, 113, 228, 229, 276};
@@ -48,6 +52,6 @@ using TargetFn = int (*)(const std::uint8_t*, std::size_t);
 TargetFn target_by_name(std::string_view name);
 // Every target name, for the replay test.
 inline constexpr std::string_view kTargetNames[] = {"tls_stream", "packet", "pcap_file",
-                                                    "client_hello"};
+                                                    "client_hello", "keylog"};
 
 }  // namespace tlsdiag::fuzz

@@ -102,8 +102,9 @@ inline std::string describe(const tls::HandshakeSeen& s) {
 }
 inline std::string describe(const tls::ChangeCipherSpec&) { return "ChangeCipherSpec"; }
 inline std::string describe(const tls::Alert& a) {
-  if (a.encrypted) return "Alert encrypted";
-  return "Alert " + std::to_string(a.level) + "/" + std::to_string(a.description);
+  if (!a.visible()) return "Alert encrypted";
+  return std::string(a.decrypted ? "Alert decrypted " : "Alert ") + std::to_string(a.level) + "/" +
+         std::to_string(a.description);
 }
 inline std::string describe(const tls::EncryptedRecord& r) {
   return "EncryptedRecord type=" + std::to_string(r.content_type) + " len=" + std::to_string(r.length);
@@ -115,6 +116,16 @@ inline std::string describe(const tls::Malformed& m) {
   return "Malformed " + m.what + " " + std::string(errc_message(m.code)) + " @" + std::to_string(m.stream_offset);
 }
 inline std::string describe(const tls::RolesSwapped&) { return "RolesSwapped"; }
+inline std::string describe(const tls::Decryption& d) {
+  using O = tls::Decryption::Outcome;
+  switch (d.outcome) {
+    case O::Decrypted: return "Decryption decrypted";
+    case O::Failed: return "Decryption failed";
+    case O::NoKeys: return "Decryption no_keys";
+    case O::UnsupportedSuite: return "Decryption unsupported_suite";
+  }
+  return "Decryption ?";
+}
 
 inline std::string describe(const tls::TlsEventBody& body) {
   return std::visit([](const auto& b) { return describe(b); }, body);

@@ -30,9 +30,13 @@ struct FlowFacts {
   bool rst_ttl_anomaly = false;          // the RST's TTL differs from its sender's earlier packets
   bool client_ended = false;             // the client sent FIN or RST
   bool server_ended = false;
+  bool decrypted = false;                // handshake_decrypted(f)
   const CertificateFindings* certificates = nullptr;  // the server chain judged at capture time
 };
 
+// A key log opened the protected records of every side that sent any (at least one did): what
+// they held is known, nothing about them has to be inferred from record sizes.
+bool handshake_decrypted(const FlowRecord& f);
 // Ports where a TLS server is expected (HTTPS, SMTPS, LDAPS, DNS over TLS, IMAPS, POP3S, ...).
 bool is_tls_port(std::uint16_t port);
 // The first bytes of an HTTP/1.x request (or the HTTP/2 preface).

@@ -20,10 +20,16 @@ struct AlertRecord {
   Direction sender = Direction::ServerToClient;
   std::uint8_t level = 0;
   std::uint8_t description = 0;
-  bool encrypted = false;  // level/description unknown when true
+  bool encrypted = false;  // sent in a protected record: level/description unknown...
+  bool decrypted = false;  // ...unless a key log opened it
   Timestamp ts;
   std::uint64_t packet_number = 0;
+  bool visible() const { return !encrypted || decrypted; }
 };
+
+// What a key log did for one direction's protected records (none: no key log, or nothing
+// protected was sent).
+enum class Decryption : std::uint8_t { None, Decrypted, Failed, NoKeys, UnsupportedSuite };
 
 struct CertificateRecord {
   std::vector<std::uint8_t> der;  // empty when the chain was past the cap
@@ -89,6 +95,7 @@ struct FlowRecord {
   bool resumed = false;
 
   EncryptedCounts encrypted[2];
+  Decryption decryption[2] = {Decryption::None, Decryption::None};
   reassembly::FlowStats stats;
   std::vector<std::uint8_t> non_tls_prefix[2];  // first bytes of a direction that was not TLS
   std::vector<std::string> notes;  // malformed input, caps hit, gaps: findings with offsets

@@ -1,8 +1,10 @@
 #pragma once
 // Summary: counts over every flow and input a report saw, including flows a report chose not to
 // print (--only-failures). Input: FlowRecords and InputResults, in any order. Output: totals,
-// counts by reason and by rejecting side, the failing servers, the input errors. Memory grows with
-// the number of distinct failing servers and failed inputs, not with the number of flows.
+// counts by reason and by rejecting side, the failing servers, flows and failures per client
+// fingerprint (JA4), the input errors. Memory grows with the number of distinct failing servers,
+// client fingerprints (at most kMaxClientFingerprints) and failed inputs, not with the number of
+// flows.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +17,7 @@
 #include "tlsdiag/analysis/flow_record.h"
 #include "tlsdiag/analysis/flow_sink.h"
 #include "tlsdiag/analysis/verdict.h"
+#include "tlsdiag/net/endpoint.h"
 
 namespace tlsdiag::report {
 
@@ -34,8 +37,27 @@ struct ServerFailures {
   analysis::Reason top_reason = analysis::Reason::Ok;  // its most frequent failure reason
 };
 
+// One row of the per-client-fingerprint view: how a client build fared, whichever servers it met.
+struct ClientFingerprintFailures {
+  std::string ja4;
+  std::uint64_t flows = 0;
+  std::uint64_t failed = 0;
+  std::optional<analysis::Reason> top_reason;  // its most frequent failure reason; none if none failed
+  net::IpAddress example_client;  // a client that sent it: the first failing one, else the first
+  std::string example_sni;        // that flow's SNI, empty without
+};
+
+// Flows whose fingerprint arrived after kMaxClientFingerprints others: counted, not itemised.
+struct UntrackedFingerprints {
+  std::uint64_t flows = 0;
+  std::uint64_t failed = 0;
+};
+
 class Summary {
  public:
+  // Distinct JA4 values tallied one by one; later ones go to untracked_fingerprints().
+  static constexpr std::size_t kMaxClientFingerprints = 10'000;
+
   void add_flow(const analysis::FlowRecord& flow);
   void add_input(const analysis::InputResult& input);
 
@@ -65,6 +87,12 @@ class Summary {
   // Servers with failed handshakes, most failures first (ties by name), at most |limit| (0 = all).
   std::vector<ServerFailures> top_failing_servers(std::size_t limit) const;
 
+  // Client fingerprints (JA4 of each flow's first ClientHello), most failures first, ties by JA4;
+  // at most |limit| (0 = all). |failing_only| leaves out those that never failed.
+  std::vector<ClientFingerprintFailures> client_fingerprints(std::size_t limit,
+                                                             bool failing_only = false) const;
+  const UntrackedFingerprints& untracked_fingerprints() const { return untracked_fingerprints_; }
+
   // Process exit status: 2 when an input had an error, else 1 when a handshake failed, else 0.
   int exit_code() const;
 
@@ -75,6 +103,18 @@ class Summary {
     std::uint64_t failed = 0;
     std::vector<std::pair<analysis::Reason, std::uint64_t>> by_reason;
   };
+  // One per distinct client fingerprint, up to kMaxClientFingerprints: a few hundred bytes.
+  using Ja4 = std::array<char, 36>;  // a JA4 is always 36 characters
+  struct FingerprintTally {
+    std::uint64_t flows = 0;
+    std::uint64_t failed = 0;
+    std::vector<std::pair<analysis::Reason, std::uint64_t>> by_reason;  // failures only
+    net::IpAddress example_client;
+    bool example_failed = false;
+    std::string example_sni;
+  };
+
+  void add_client_fingerprint(const analysis::FlowRecord& flow);
 
   std::uint64_t flows_ = 0;
   std::uint64_t ok_ = 0;
@@ -91,6 +131,8 @@ class Summary {
   analysis::InputStats totals_;
   std::vector<InputError> input_errors_;
   std::map<std::string, ServerTally> failing_servers_;
+  std::map<Ja4, FingerprintTally> client_fingerprints_;
+  UntrackedFingerprints untracked_fingerprints_;
 };
 
 // "192.0.2.1:443 (example.com)", or without the parenthesis when the flow had no SNI.

@@ -29,6 +29,7 @@ class TextReport : public Report {
   void write_group(analysis::Status status, analysis::Reason reason);
   void write_successes();
   void write_summary();
+  void write_failing_fingerprints();
 
   std::ostream& out_;
   // Formatted blocks, [status][reason], in the order flows arrived; the text is in store().

@@ -5,6 +5,8 @@
 // record sits inside one delivered chunk), assembles handshake messages and parses the ones the
 // analysis needs. It resynchronises at the next plausible record header after a gap or garbage,
 // and stops asking for bytes once a direction is past its handshake (kEncryptedRecordsKept).
+// With a key log, protected records of connections whose secrets it holds are decrypted and
+// what they hold is parsed as if it had been in clear (direction_keys.h).
 // Limits: a partial record is at most 5 + 2^14 + 2048 bytes; handshake messages per
 // HandshakeAssembler; non-TLS bytes are scanned for a STARTTLS upgrade up to kStartTlsScanBytes.
 #include <memory>
@@ -24,11 +26,15 @@ struct DissectorStats {
   std::uint64_t handshake_messages = 0;
   std::uint64_t malformed = 0;
   std::uint64_t resyncs = 0;
+  std::uint64_t records_decrypted = 0;
 };
+
+class KeyLog;
 
 class Dissector : public reassembly::StreamSink {
  public:
-  explicit Dissector(TlsEventSink& next);
+  // |keys| (may be null) must outlive the dissector.
+  explicit Dissector(TlsEventSink& next, const KeyLog* keys = nullptr);
   ~Dissector() override;
 
   void on_open(const reassembly::FlowInfo& flow) override;
@@ -49,6 +55,7 @@ class Dissector : public reassembly::StreamSink {
   FlowState* find(FlowId id);
 
   TlsEventSink& next_;
+  const KeyLog* keys_;
   // Open flows by id: flows_[id - first_id_], null once closed (or never opened). The StreamTable
   // numbers flows 1, 2, ... in order, so finding a flow is an array lookup.
   std::deque<std::unique_ptr<FlowState>> flows_;

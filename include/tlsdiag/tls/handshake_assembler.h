@@ -38,12 +38,15 @@ class HandshakeAssembler {
   std::optional<std::uint8_t> pending_type() const {
     return pending_.empty() ? std::nullopt : std::optional<std::uint8_t>(pending_[0]);
   }
+  // Header of the last message reported Oversized (body empty): it was sent, only not parsed.
+  const HandshakeMessage& oversized() const { return oversized_; }
 
  private:
   std::size_t emit_complete(std::span<const std::uint8_t> bytes, const MessageFn& on_message, bool& oversized);
   std::vector<std::uint8_t> pending_;
   std::uint64_t skip_ = 0;    // bytes of an oversized message still to discard
   std::uint64_t consumed_ = 0;  // handshake bytes before pending_
+  HandshakeMessage oversized_;
 };
 
 }  // namespace tlsdiag::tls

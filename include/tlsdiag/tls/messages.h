@@ -1,6 +1,7 @@
 #pragma once
 // Parsed TLS handshake messages: only the facts the analysis and reports need, copied out of the
 // wire bytes (which are views valid only during parsing).
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,6 +27,7 @@ struct ClientHello {
   std::uint16_t record_version = 0;
   std::uint16_t legacy_version = 0;
   bool sslv2_format = false;             // SSLv2-compatible CLIENT-HELLO (RFC 5246 appendix E.2)
+  std::array<std::uint8_t, 32> random{};  // finds the connection's secrets in a key log
   std::uint8_t session_id_length = 0;
   std::vector<std::uint16_t> cipher_suites;
   std::vector<std::uint8_t> compression_methods;
@@ -60,6 +62,7 @@ struct ServerHello {
   std::uint16_t record_version = 0;
   std::uint16_t legacy_version = 0;
   std::uint16_t selected_version = 0;    // supported_versions when present, else legacy_version
+  std::array<std::uint8_t, 32> random{};  // with the client's, derives TLS <= 1.2 keys
   std::uint16_t cipher_suite = 0;
   std::uint8_t compression_method = 0;
   std::uint8_t session_id_length = 0;
@@ -92,8 +95,10 @@ struct ServerKeyExchange {
 
 struct Alert {
   std::uint8_t level = 0;        // 1 warning, 2 fatal, 0 unknown (encrypted)
-  std::uint8_t description = 0;  // AlertDescription; meaningless when encrypted
-  bool encrypted = false;        // inside an encrypted record: level/description not visible
+  std::uint8_t description = 0;  // AlertDescription; meaningless when encrypted and not decrypted
+  bool encrypted = false;        // inside an encrypted record: level/description not visible...
+  bool decrypted = false;        // ...unless a key log let us decrypt it
+  bool visible() const { return !encrypted || decrypted; }
 };
 
 }  // namespace tlsdiag::tls

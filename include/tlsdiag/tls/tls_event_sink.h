@@ -40,10 +40,18 @@ struct Malformed {
 };
 // No SYN was seen and the ClientHello came from the side taken for the server: swap roles.
 struct RolesSwapped {};
+// What a key log did for a direction's protected records (only with --keylog): emitted once per
+// direction when the first protected record opened (Decrypted) or nothing ever did (Failed), and
+// once for the flow at the ServerHello when the key log has no secrets for it or the suite is one
+// we cannot decrypt. Records that opened are followed by what they held, as if in clear.
+struct Decryption {
+  enum class Outcome : std::uint8_t { Decrypted, Failed, NoKeys, UnsupportedSuite };
+  Outcome outcome = Outcome::Decrypted;
+};
 
 using TlsEventBody = std::variant<ClientHello, ServerHello, CertificateChain, CertificateRequest,
                                   ServerKeyExchange, HandshakeSeen, ChangeCipherSpec, Alert,
-                                  EncryptedRecord, NonTls, Malformed, RolesSwapped>;
+                                  EncryptedRecord, NonTls, Malformed, RolesSwapped, Decryption>;
 
 struct TlsEvent {
   FlowId flow = 0;

@@ -146,6 +146,7 @@ class FlowScript {
       std::uint64_t operator()(const tls::NonTls& n) const { return n.prefix.size(); }
       std::uint64_t operator()(const tls::Malformed&) const { return 20; }
       std::uint64_t operator()(const tls::RolesSwapped&) const { return 0; }
+      std::uint64_t operator()(const tls::Decryption&) const { return 0; }
     };
     return std::visit(Size{}, body);
   }
@@ -234,6 +235,10 @@ tls::CertificateChain chain(std::uint32_t n) {
   for (std::uint32_t i = 0; i < n; ++i) c.der.push_back(std::vector<std::uint8_t>(800, 0x30));
   return c;
 }
+tls::Alert decrypted_alert(std::uint8_t description, std::uint8_t level = 2) {
+  return tls::Alert{level, description, true, true};
+}
+tls::Decryption decrypted() { return tls::Decryption{tls::Decryption::Outcome::Decrypted}; }
 tls::ServerKeyExchange ske(std::uint16_t group) { return tls::ServerKeyExchange{group}; }
 tls::NonTls text(const std::string& s) { return tls::NonTls{std::vector<std::uint8_t>(s.begin(), s.end())}; }
 
@@ -251,6 +256,15 @@ FlowScript& tls13_server_flight(FlowScript& f, bool resumed = false) {
   f.server(server_hello13(resumed)).server(tls::ChangeCipherSpec{});
   if (resumed) return f.server(protected_record(40)).server(protected_record(53));
   return f.server(protected_record(25)).server(protected_record(1400)).server(protected_record(286)).server(protected_record(53));
+}
+
+// The same flight decrypted with a key log: each protected record, then what it held.
+FlowScript& tls13_server_flight_decrypted(FlowScript& f, bool request_certificate = false) {
+  f.server(server_hello13()).server(tls::ChangeCipherSpec{}).server(decrypted());
+  f.server(protected_record(25)).server(seen(8, 6));
+  if (request_certificate) f.server(protected_record(60)).server(tls::CertificateRequest{});
+  f.server(protected_record(1400)).server(chain(1)).server(protected_record(286)).server(seen(15, 264));
+  return f.server(protected_record(53)).server(seen(20, 32));
 }
 
 // ---- scenarios ------------------------------------------------------------------------------
@@ -553,6 +567,56 @@ std::vector<Scenario> scenarios() {
       },
       {"plaintext_fatal_alert", Status::Failed, RejectedBy::Server, Reason::OtherAlert, Confidence::Certain,
        {"access_denied (49)"}});
+
+  // ---- decrypted TLS 1.3 (key log): the alerts are read, nothing is inferred from sizes
+  add("TLS 1.3 decrypted: full handshake",
+      [] {
+        FlowScript f;
+        f.client(hello13("keys.example"));
+        tls13_server_flight_decrypted(f).client(tls::ChangeCipherSpec{}).client(decrypted());
+        f.client(protected_record(53)).client(seen(20, 32)).client(protected_record(19));
+        return f.fin(kC2S).fin(kS2C).finish();
+      },
+      {"established", Status::Ok, RejectedBy::None, Reason::Ok, Confidence::Certain, {"TLS 1.3"}});
+  add("TLS 1.3 decrypted: the client rejects the server's chain with unknown_ca",
+      [] {
+        FlowScript f;
+        f.client(hello13("keys.example"));
+        tls13_server_flight_decrypted(f).client(tls::ChangeCipherSpec{}).client(decrypted()).client(decrypted_alert(48));
+        return f.fin(kC2S).fin(kS2C).finish();
+      },
+      {"plaintext_fatal_alert", Status::Failed, RejectedBy::Client, Reason::CertificateUntrusted, Confidence::Certain,
+       {"unknown_ca", "decrypted"}});
+  add("TLS 1.3 decrypted: the client's alert after its Finished is read, not guessed",
+      [] {
+        FlowScript f;
+        f.client(hello13("keys.example"));
+        tls13_server_flight_decrypted(f).client(decrypted()).client(protected_record(53)).client(seen(20, 32));
+        f.at(5).client(decrypted_alert(42));
+        return f.fin(kC2S).fin(kS2C).finish();
+      },
+      {"plaintext_fatal_alert", Status::Failed, RejectedBy::Client, Reason::CertificateRejected, Confidence::Certain,
+       {"bad_certificate"}});
+  add("TLS 1.3 decrypted: certificate_required after an empty client Certificate",
+      [] {
+        FlowScript f;
+        f.client(hello13("mtls13.example"));
+        tls13_server_flight_decrypted(f, /*request_certificate=*/true).client(decrypted());
+        f.client(protected_record(25)).client(chain(0)).client(protected_record(53)).client(seen(20, 32));
+        f.server(decrypted_alert(116));
+        return f.fin(kS2C).fin(kC2S).finish();
+      },
+      {"plaintext_fatal_alert", Status::Failed, RejectedBy::Server, Reason::ClientCertificateRequired,
+       Confidence::Certain, {"certificate_required"}});
+  add("TLS 1.3 with only the server's records decrypted: the client's abort is still inferred",
+      [] {
+        FlowScript f;
+        f.client(hello13("half.example"));
+        tls13_server_flight_decrypted(f).client(tls::ChangeCipherSpec{}).client(protected_record(19));
+        return f.fin(kC2S).fin(kS2C).finish();
+      },
+      {"tls13_client_abort", Status::Failed, RejectedBy::Client, Reason::EncryptedAlert, Confidence::Likely,
+       {"19-byte"}});
 
   // ---- tls13_client_abort
   add("TLS 1.3 client answers the server flight with one alert-sized record",

@@ -46,6 +46,37 @@ TEST(FlowJson, Tls13SuccessClientHello) {
   EXPECT_EQ(ch["extensions_error"], nullptr);
 }
 
+// Values computed by hand from the fixture's fields (tls/fingerprint.h has the reference tests).
+TEST(FlowJson, ClientHelloFingerprints) {
+  const json ch = flow_to_json(tls13_success())["client_hello"];
+  EXPECT_EQ(ch["ja3_full"], "771,4865-4866-49199,0-16-10-13-43-51,29-23,");  // GREASE left out
+  EXPECT_EQ(ch["ja3"], "ab45ae028c34f63c481f0fb2d07507c2");
+  EXPECT_EQ(ch["ja4"], "t13d0306h2_40b44b994229_3cd5d6589845");
+  EXPECT_EQ(ch["ja4_r"], "t13d0306h2_1301,1302,c02f_000a,000d,002b,0033_0804,0403");
+}
+
+TEST(FlowJson, ServerHelloFingerprint) {
+  const json sh = flow_to_json(tls13_success())["server_hello"];
+  EXPECT_EQ(sh["ja3s_full"], "771,4865,43-51");
+  EXPECT_EQ(sh["ja3s"], "f4febc55ea12b31ae17cfb7e614afda8");
+}
+
+TEST(FlowJson, Sslv2HelloHasNoJa3) {
+  FlowRecord flow = version_rejected();
+  flow.client_hello->sslv2_format = true;
+  flow.client_hello->extensions.clear();
+  tls::ServerHello sh;
+  sh.record_version = tls::version::kSsl2;  // an SSLv2 SERVER-HELLO
+  sh.legacy_version = tls::version::kSsl2;
+  flow.server_hello = sh;
+  const json j = flow_to_json(flow);
+  EXPECT_EQ(j["client_hello"]["ja3"], nullptr);
+  EXPECT_EQ(j["client_hello"]["ja3_full"], nullptr);
+  EXPECT_EQ(j["client_hello"]["ja4"], "t10i030000_5704bdfc91c6_000000000000");
+  EXPECT_EQ(j["server_hello"]["ja3s"], nullptr);
+  EXPECT_EQ(j["server_hello"]["ja3s_full"], nullptr);
+}
+
 TEST(FlowJson, Tls13SuccessServerHelloAndTcp) {
   const json j = flow_to_json(tls13_success());
   const json& sh = j["server_hello"];
@@ -92,8 +123,10 @@ TEST(FlowJson, ServerVersionRejectionWithPlaintextAlert) {
   ASSERT_EQ(j["alerts"].size(), 1u);
   EXPECT_EQ(j["alerts"][0], json({{"sender", "server"}, {"level", "fatal"},
                                   {"description", "protocol_version"}, {"code", 70},
-                                  {"encrypted", false}, {"time", "2024-01-02T03:04:05.143456Z"},
-                                  {"packet", 16}}));
+                                  {"encrypted", false}, {"decrypted", false},
+                                  {"time", "2024-01-02T03:04:05.143456Z"}, {"packet", 16}}));
+  EXPECT_EQ(j["decrypted"], false);
+  EXPECT_EQ(j["decryption"], json({{"client", "none"}, {"server", "none"}}));
   EXPECT_EQ(j["tcp"]["events"][2]["kind"], "fin");
   EXPECT_EQ(j["tcp"]["close_reason"], "fin");
   const json& v = j["verdict"];
@@ -119,6 +152,28 @@ TEST(FlowJson, EncryptedAlertHasNullLevelDescriptionCode) {
   EXPECT_EQ(j["encrypted"]["server"]["handshake_records"], 4);
   EXPECT_EQ(j["encrypted"]["server"]["first_sizes"], json({32, 3100, 290, 58}));
   EXPECT_EQ(j["encrypted"]["client"]["application_records"], 1);
+}
+
+TEST(FlowJson, DecryptedAlertShowsItsContents) {
+  FlowRecord f = encrypted_alert_v6();
+  f.alerts[0].decrypted = true;
+  f.alerts[0].level = 2;
+  f.alerts[0].description = 48;
+  f.decryption[0] = f.decryption[1] = analysis::Decryption::Decrypted;
+  const json j = flow_to_json(f);
+  const json& a = j["alerts"][0];
+  EXPECT_EQ(a["encrypted"], true);
+  EXPECT_EQ(a["decrypted"], true);
+  EXPECT_EQ(a["level"], "fatal");
+  EXPECT_EQ(a["description"], "unknown_ca");
+  EXPECT_EQ(a["code"], 48);
+  EXPECT_EQ(j["decrypted"], true);
+  EXPECT_EQ(j["decryption"], json({{"client", "decrypted"}, {"server", "decrypted"}}));
+
+  // One side's records did not open: the flow is not decrypted as a whole.
+  f.decryption[1] = analysis::Decryption::Failed;
+  EXPECT_EQ(flow_to_json(f)["decrypted"], false);
+  EXPECT_EQ(flow_to_json(f)["decryption"]["server"], "failed");
 }
 
 TEST(FlowJson, Ipv6EndpointsAreCompressed) {

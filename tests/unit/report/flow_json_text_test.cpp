@@ -76,7 +76,7 @@ class RandomFlow {
     for (int i = pick(3); i > 0; --i) {
       f.alerts.push_back({pick(2) ? Direction::ClientToServer : Direction::ServerToClient,
                           static_cast<std::uint8_t>(pick(4)), n<std::uint8_t>(), pick(2) == 0,
-                          Timestamp{n<std::int32_t>()}, n<std::uint64_t>()});
+                          /*decrypted=*/pick(2) == 0, Timestamp{n<std::int32_t>()}, n<std::uint64_t>()});
     }
     for (int i = pick(5); i > 0; --i) {
       f.tcp_events.push_back({static_cast<reassembly::TcpEventKind>(pick(5)),

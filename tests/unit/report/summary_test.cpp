@@ -78,6 +78,66 @@ TEST(Summary, TopFailingServers) {
   EXPECT_EQ(s.top_failing_servers(1).size(), 1u);
 }
 
+constexpr const char* kModernJa4 = "t13d0306h2_40b44b994229_3cd5d6589845";   // modern_client_hello
+constexpr const char* kTls10Ja4 = "t10d030200_5704bdfc91c6_bc98f8e001b5";    // version_rejected
+
+TEST(Summary, ClientFingerprints) {
+  const Summary s = summary_of_all();
+  const std::vector<ClientFingerprintFailures> rows = s.client_fingerprints(0);
+  ASSERT_EQ(rows.size(), 2u);  // non_tls has no ClientHello
+  // One failure each: ties in JA4 order.
+  EXPECT_EQ(rows[0].ja4, kTls10Ja4);
+  EXPECT_EQ(rows[0].flows, 1u);
+  EXPECT_EQ(rows[0].failed, 1u);
+  EXPECT_EQ(rows[0].top_reason, Reason::ProtocolVersionMismatch);
+  EXPECT_EQ(rows[1].ja4, kModernJa4);
+  EXPECT_EQ(rows[1].flows, 3u);  // success, certificate rejection, truncated
+  EXPECT_EQ(rows[1].failed, 1u);
+  EXPECT_EQ(rows[1].top_reason, Reason::CertificateRejected);
+  // The example is the failing flow, not the first one seen (a success from 192.0.2.10).
+  EXPECT_EQ(net::to_string(rows[1].example_client), "2001:db8::10");
+  EXPECT_EQ(rows[1].example_sni, "internal.example");
+  EXPECT_EQ(s.untracked_fingerprints().flows, 0u);
+}
+
+TEST(Summary, ClientFingerprintsMostFailuresFirst) {
+  Summary s;
+  s.add_flow(tls13_success());
+  s.add_flow(version_rejected());
+  s.add_flow(encrypted_alert_v6());
+  s.add_flow(encrypted_alert_v6());
+  const std::vector<ClientFingerprintFailures> rows = s.client_fingerprints(1);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].ja4, kModernJa4);
+  EXPECT_EQ(rows[0].failed, 2u);
+}
+
+TEST(Summary, ClientFingerprintWithoutFailures) {
+  Summary s;
+  s.add_flow(tls13_success());
+  const std::vector<ClientFingerprintFailures> rows = s.client_fingerprints(0);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].failed, 0u);
+  EXPECT_FALSE(rows[0].top_reason.has_value());
+  EXPECT_EQ(net::to_string(rows[0].example_client), "192.0.2.10");
+  EXPECT_EQ(rows[0].example_sni, "example.com");
+  EXPECT_TRUE(s.client_fingerprints(0, /*failing_only=*/true).empty());
+}
+
+TEST(Summary, ClientFingerprintsPastTheCapAreCountedTogether) {
+  Summary s;
+  FlowRecord flow = version_rejected();
+  const std::size_t extra = 5;
+  for (std::size_t i = 0; i < Summary::kMaxClientFingerprints + extra; ++i) {
+    flow.client_hello->cipher_suites = {static_cast<std::uint16_t>(i)};  // a new JA4 each time
+    s.add_flow(flow);
+  }
+  s.add_flow(version_rejected());  // seen before the cap filled: still tallied
+  EXPECT_EQ(s.client_fingerprints(0).size(), Summary::kMaxClientFingerprints);
+  EXPECT_EQ(s.untracked_fingerprints().flows, extra);
+  EXPECT_EQ(s.untracked_fingerprints().failed, extra);
+}
+
 TEST(Summary, ExitCode) {
   Summary ok;
   ok.add_flow(tls13_success());
@@ -109,6 +169,15 @@ TEST(Summary, Json) {
                                             {"capture_truncated", 1}}));
   EXPECT_EQ(j["by_rejected_by"],
             nlohmann::json({{"server", 1}, {"client", 1}, {"unknown", 2}, {"none", 1}}));
+  ASSERT_EQ(j["by_client_fingerprint"].size(), 2u);
+  EXPECT_EQ(j["by_client_fingerprint"][1],
+            nlohmann::json({{"ja4", kModernJa4},
+                            {"flows", 3},
+                            {"failed", 1},
+                            {"top_reason", "certificate_rejected"},
+                            {"example_client", "2001:db8::10"},
+                            {"example_sni", "internal.example"}}));
+  EXPECT_EQ(j["by_client_fingerprint_other"], nlohmann::json({{"flows", 0}, {"failed", 0}}));
   EXPECT_EQ(j["packets"], 123);
   EXPECT_EQ(j["inputs"], 2);
   EXPECT_EQ(j["input_errors"], 1);

@@ -31,7 +31,9 @@ TEST(TextReport, FailureBlockHasTheKeyFacts) {
            "Failed handshakes: 3",
            "[protocol_version_mismatch] 1 flow",
            "  192.0.2.10:51000 -> 192.0.2.1:443  SNI example.com  2024-01-02T03:04:05.123456Z",
-           "    offered   up to TLS 1.0, 3 cipher suites",
+           "    offered   up to TLS 1.0, 3 cipher suites\n"
+           "    ja4       t10d030200_5704bdfc91c6_bc98f8e001b5\n"
+           "    ja3       bb9aa9116cb03c9522edb7302c595956\n"
            "    chosen    no ServerHello",
            "    alert     server fatal protocol_version (70) at #16",
            "    verdict   protocol_version_mismatch (certain), rejected by the server",
@@ -94,6 +96,18 @@ TEST(TextReport, SummaryTableAndInputErrors) {
   EXPECT_TRUE(contains(out, "top failing servers"));
   EXPECT_TRUE(contains(out, "  192.0.2.1:443 (example.com)"));
   EXPECT_TRUE(contains(out, "Input errors\n  broken.pcap: truncated record at byte 1234\n"));
+}
+
+TEST(TextReport, FailingClientFingerprints) {
+  const std::string out = render({});
+  EXPECT_TRUE(contains(out, "\n  failing client fingerprints (JA4)\n"
+                            "  t10d030200_5704bdfc91c6_bc98f8e001b5  1/1 failed  "
+                            "protocol_version_mismatch  e.g. 192.0.2.10 (example.com)\n"
+                            "  t13d0306h2_40b44b994229_3cd5d6589845  1/3 failed  "
+                            "certificate_rejected  e.g. 2001:db8::10 (internal.example)\n"))
+      << out;
+  // Only fingerprints that failed are listed.
+  EXPECT_FALSE(contains(render({}, {tls13_success()}), "failing client fingerprints"));
 }
 
 TEST(TextReport, InputErrorNamingItsPathIsNotPrefixedTwice) {
