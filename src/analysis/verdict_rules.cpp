@@ -19,6 +19,8 @@ constexpr std::uint16_t kSecp256r1 = 23;
 constexpr std::uint8_t kHandshakeFailure = 40;
 constexpr std::uint8_t kProtocolVersion = 70;
 constexpr std::uint8_t kCertificateRequired = 116;
+constexpr const char* kHostnameMismatchFix =
+    "Connect with a name the certificate covers, or reissue the certificate with this name in its subjectAltName.";
 
 }  // namespace
 
@@ -263,11 +265,55 @@ void plain_fatal_alert_apply(const FlowFacts& x, Verdict& v) {
   if (r == Reason::NoSharedGroup)
     v.remediation = "Enable a common key-exchange group (x25519 or secp256r1) on the client or the client's groups on the server.";
   else if (r == Reason::CertificateHostnameMismatch)
-    v.remediation = "Connect with a name the certificate covers, or reissue the certificate with this name in its subjectAltName.";
+    v.remediation = kHostnameMismatchFix;
   else if (fix != nullptr)
     v.remediation = a.sender == Direction::ClientToServer ? fix->client_fix : fix->server_fix;
   else
     v.remediation = "Look up why the " + text::sender(a.sender) + " sent " + tls::alert_name(a.description) + " in its logs.";
+  v.evidence.push_back(text::evidence_alert(a));
+}
+
+// ---- a client that finishes the handshake, then at once sends an alert and closes -------------
+// Clients that check the server's name or chain themselves (curl, many HTTP libraries) complete
+// the handshake, find the certificate wrong, send an alert (often close_notify) and close without
+// a byte of data. A probe that only tests the handshake looks the same on the wire, so this is
+// said only when the certificate shows a problem.
+const AlertRecord* alert_instead_of_data(const FlowRecord& f) {
+  bool finished = false;
+  for (const Step& s : f.steps) {
+    if (s.sender != Direction::ClientToServer) continue;
+    // The client's Finished: its first protected handshake record (TLS <= 1.2), or the message
+    // itself once decrypted.
+    if ((s.kind == StepKind::EncryptedRecord && s.content_type == 22) ||
+        (s.kind == StepKind::PlainHandshake && s.content_type == 20)) {
+      finished = true;
+    } else if (finished && s.kind == StepKind::EncryptedRecord) {
+      return nullptr;  // data came first
+    } else if (finished && s.kind == StepKind::Alert) {
+      for (const AlertRecord& a : f.alerts)
+        if (a.sender == Direction::ClientToServer && a.packet_number == s.packet_number) return &a;
+      return nullptr;
+    }
+  }
+  return nullptr;
+}
+bool certificate_rejected_after_handshake(const FlowFacts& x) {
+  return x.f.established && x.client_ended && x.certificates != nullptr &&
+         certificate_cause(*x.certificates, Reason::CertificateRejected) != Reason::CertificateRejected &&
+         alert_instead_of_data(x.f) != nullptr;
+}
+void certificate_rejected_after_handshake_apply(const FlowFacts& x, Verdict& v) {
+  const AlertRecord& a = *alert_instead_of_data(x.f);
+  const Reason r = certificate_cause(*x.certificates, Reason::CertificateRejected);
+  set(v, Status::Failed, RejectedBy::Client, r, Confidence::Likely);
+  v.explanation = "The handshake" + text::sni_clause(x.f) + " completed, but the client then sent " + text::alert(a) +
+                  " and closed without sending any data. The certificate shows why it most likely gave up: " +
+                  x.certificates->summary() + ". Clients that check the name or chain after the handshake (curl, "
+                  "many HTTP libraries) do this; a probe that only tests the handshake would look the same.";
+  const AlertMeaning* fix = alert_meaning_for(r);
+  v.remediation = r == Reason::CertificateHostnameMismatch
+                      ? kHostnameMismatchFix
+                      : fix != nullptr ? fix->client_fix : "Fix the server's certificate chain.";
   v.evidence.push_back(text::evidence_alert(a));
 }
 
@@ -415,6 +461,8 @@ void unfinished_apply(const FlowFacts& x, Verdict& v) {
 constexpr std::array kRules = {
     VerdictRule{"one_sided_capture", one_sided, one_sided_apply},
     VerdictRule{"client_alert_after_handshake", client_rejects_after_handshake, client_rejects_after_handshake_apply},
+    VerdictRule{"certificate_rejected_after_handshake", certificate_rejected_after_handshake,
+                certificate_rejected_after_handshake_apply},
     VerdictRule{"established", established, established_apply},
     VerdictRule{"server_malformed_reply", server_malformed_reply, server_malformed_reply_apply},
     VerdictRule{"tls_to_plaintext_port", tls_to_plain, tls_to_plain_apply},

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "tlsdiag/analysis/certificate_check.h"
 #include "tlsdiag/net/endpoint.h"
 #include "tlsdiag/tls/fingerprint.h"
 #include "tlsdiag/tls/registry.h"
@@ -186,11 +187,30 @@ std::string verdict_line(const analysis::Verdict& v) {
   }
 }
 
+// The server's leaf certificate in one line: "CN=a.example (DNS a.example, *.a.example), issued by
+// CN=CA, valid 2024-01-01 .. 2025-01-01, self-signed"; then each chain warning on its own line.
+void certificate_fields(std::string& out, const FlowRecord& flow) {
+  if (!flow.certificate_findings || flow.certificate_findings->chain.empty()) return;
+  const analysis::CertificateInfo& leaf = flow.certificate_findings->chain.front();
+  if (leaf.parse_error) return field(out, "cert", "unparsable leaf certificate: " + terminal_safe(leaf.error));
+  std::string names;
+  for (const std::string& n : leaf.dns_names) names += (names.empty() ? "DNS " : ", ") + n;
+  for (const std::string& ip : leaf.ip_addresses) names += (names.empty() ? "IP " : ", IP ") + ip;
+  std::string line = leaf.subject.empty() ? std::string("(empty subject)") : leaf.subject;
+  if (!names.empty()) line += " (" + names + ")";
+  line += ", issued by " + (leaf.self_signed ? std::string("itself") : leaf.issuer);
+  line += ", valid " + format_rfc3339(leaf.not_before).substr(0, 10) + " .. " + format_rfc3339(leaf.not_after).substr(0, 10);
+  const std::uint32_t count = flow.certificate_count;
+  line += ", " + std::to_string(count) + (count == 1 ? " certificate" : " certificates") + " in the chain";
+  field(out, "cert", terminal_safe(line));
+}
+
 std::string failure_block(const FlowRecord& flow) {
   std::string out = block_start(flow);
   field(out, "offered", offered_line(flow));
   fingerprint_fields(out, flow);
   field(out, "chosen", chosen_line(flow));
+  certificate_fields(out, flow);
   for (const analysis::AlertRecord& a : flow.alerts) field(out, "alert", alert_line(a));
   for (Direction d : {Direction::ClientToServer, Direction::ServerToClient}) {
     const std::vector<std::uint8_t>& prefix = flow.non_tls_prefix[index(d)];

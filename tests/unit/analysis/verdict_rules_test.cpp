@@ -4,6 +4,8 @@
 #include "tlsdiag/analysis/verdict_rules.h"
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <cstdint>
 #include <ostream>
 #include <functional>
@@ -14,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/paths.h"
 #include "tlsdiag/analysis/correlator.h"
 
 namespace tlsdiag::analysis {
@@ -239,6 +242,14 @@ tls::Alert decrypted_alert(std::uint8_t description, std::uint8_t level = 2) {
   return tls::Alert{level, description, true, true};
 }
 tls::Decryption decrypted() { return tls::Decryption{tls::Decryption::Outcome::Decrypted}; }
+// A real certificate from tests/data/certs (wronghost.der: wrong.example.net only).
+tls::CertificateChain real_chain(const std::string& name) {
+  std::ifstream in(test::source_dir() / "tests" / "data" / "certs" / (name + ".der"), std::ios::binary);
+  tls::CertificateChain c;
+  c.der.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  c.count = 1;
+  return c;
+}
 tls::ServerKeyExchange ske(std::uint16_t group) { return tls::ServerKeyExchange{group}; }
 tls::NonTls text(const std::string& s) { return tls::NonTls{std::vector<std::uint8_t>(s.begin(), s.end())}; }
 
@@ -319,6 +330,29 @@ std::vector<Scenario> scenarios() {
       },
       {"client_alert_after_handshake", Status::Failed, RejectedBy::Client, Reason::EncryptedAlert, Confidence::Likely,
        {"TLS 1.3", "api.example", "alert"}});
+
+  // ---- certificate_rejected_after_handshake
+  add("TLS 1.2: the client completes the handshake, then closes with an alert over a wrong name",
+      [] {
+        FlowScript f;
+        f.client(hello12("shop.example"));
+        f.server(server_hello(0x0303, 0xc02f)).server(real_chain("wronghost")).server(ske(0x001d)).server(seen(14, 0));
+        tls12_client_finish(f).server(seen(4, 170)).server(tls::ChangeCipherSpec{}).server(protected_record(40, 22));
+        f.client(encrypted_alert());
+        return f.fin(kC2S).fin(kS2C).finish();
+      },
+      {"certificate_rejected_after_handshake", Status::Failed, RejectedBy::Client, Reason::CertificateHostnameMismatch,
+       Confidence::Likely, {"completed", "shop.example", "without sending any data"}});
+  add("TLS 1.2: the same close after data is a normal end, even over a wrong name",
+      [] {
+        FlowScript f;
+        f.client(hello12("shop.example"));
+        f.server(server_hello(0x0303, 0xc02f)).server(real_chain("wronghost")).server(ske(0x001d)).server(seen(14, 0));
+        tls12_client_finish(f).server(seen(4, 170)).server(tls::ChangeCipherSpec{}).server(protected_record(40, 22));
+        f.client(protected_record(300)).server(protected_record(900)).client(encrypted_alert());
+        return f.fin(kC2S).fin(kS2C).finish();
+      },
+      {"established", Status::Ok, RejectedBy::None, Reason::Ok, Confidence::Certain, {"TLS 1.2"}});
 
   // ---- established
   add("TLS 1.2 full handshake",
@@ -812,7 +846,7 @@ TEST_P(Scenarios, Verdict) {
   EXPECT_EQ(v.remediation.empty(), v.status == Status::Ok);  // a failure always says what to change
   // An ok verdict is an established connection; a client that rejects the server only after
   // both Finished messages leaves the handshake complete but the connection failed.
-  if (s.expect.rule != "client_alert_after_handshake") {
+  if (s.expect.rule != "client_alert_after_handshake" && s.expect.rule != "certificate_rejected_after_handshake") {
     EXPECT_EQ(flow->established, v.status == Status::Ok);
   }
 }

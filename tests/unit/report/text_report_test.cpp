@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "report_fixtures.h"
+#include "tlsdiag/analysis/certificate_check.h"
 
 namespace tlsdiag::report {
 namespace {
@@ -54,6 +55,28 @@ TEST(TextReport, EncryptedAlertAndIpv6) {
   EXPECT_TRUE(contains(out, "    chosen    TLS 1.3, TLS_AES_256_GCM_SHA384"));
   EXPECT_TRUE(contains(out, "    alert     client encrypted alert (contents not visible) at #27"));
   EXPECT_TRUE(contains(out, "    verdict   certificate_rejected (likely), rejected by the client\n"));
+}
+
+TEST(TextReport, LeafCertificateAndDecryptedAlert) {
+  FlowRecord f = encrypted_alert_v6();
+  auto findings = std::make_shared<analysis::CertificateFindings>();
+  analysis::CertificateInfo leaf;
+  leaf.subject = "CN=internal.example";
+  leaf.issuer = "CN=Corp CA";
+  leaf.dns_names = {"internal.example", "*.internal.example"};
+  leaf.not_before = Timestamp::from_sec_nsec(1'704'067'200, 0);  // 2024-01-01
+  leaf.not_after = Timestamp::from_sec_nsec(1'735'689'600, 0);   // 2025-01-01
+  findings->chain.push_back(leaf);
+  f.certificate_findings = findings;
+  f.certificate_count = 2;
+  f.alerts[0].decrypted = true;
+  f.alerts[0].level = 2;
+  f.alerts[0].description = 48;
+  const std::string out = render({}, {f});
+  EXPECT_TRUE(contains(out, "    cert      CN=internal.example (DNS internal.example, *.internal.example), issued by "
+                            "CN=Corp CA, valid 2024-01-01 .. 2025-01-01, 2 certificates in the chain\n"))
+      << out;
+  EXPECT_TRUE(contains(out, "    alert     client fatal unknown_ca (48), decrypted at #27")) << out;
 }
 
 TEST(TextReport, NonTlsShowsThePayload) {
