@@ -1,11 +1,13 @@
 // tlsdiag: explains why TLS handshakes in packet captures failed.
-// Subcommands: analyze (files and directories). Boost.Program_options lives only in src/app/.
+// Subcommands: analyze (files and directories), live (an interface, as traffic passes).
+// Boost.Program_options lives only in src/app/.
 #include <cstdio>
 #include <iostream>
 #include <string>
 #include <string_view>
 
 #include "analyze_command.h"
+#include "live_command.h"
 
 namespace {
 constexpr std::string_view kUsage =
@@ -13,6 +15,7 @@ constexpr std::string_view kUsage =
     "\n"
     "commands:\n"
     "  analyze   read capture files (pcap, pcapng) and explain every TLS handshake\n"
+    "  live      capture on an interface and explain failed TLS handshakes as they happen\n"
     "\n"
     "Run 'tlsdiag <command> --help' for the options of a command.\n";
 }  // namespace
@@ -24,6 +27,7 @@ int main(int argc, char** argv) {
   }
   const std::string_view command = argv[1];
   if (command == "analyze") return tlsdiag::app::analyze_command(argc - 1, argv + 1);
+  if (command == "live") return tlsdiag::app::live_command(argc - 1, argv + 1);
   if (command == "--version" || command == "version") {
     std::cout << "tlsdiag 0.1.0\n";
     return 0;

@@ -8,8 +8,7 @@
 
 namespace tlsdiag::app {
 
-namespace {
-analysis::InputStats collect(const net::DecodeStats& d, const reassembly::ReassemblyStats& r) {
+analysis::InputStats input_stats(const net::DecodeStats& d, const reassembly::ReassemblyStats& r) {
   analysis::InputStats s;
   s.packets = d.packets;
   s.bytes = d.bytes;
@@ -25,7 +24,6 @@ analysis::InputStats collect(const net::DecodeStats& d, const reassembly::Reasse
   s.flows_evicted = r.flows_evicted;
   return s;
 }
-}  // namespace
 
 analysis::InputResult analyze_file(const std::string& path, const PipelineOptions& options, analysis::FlowSink& report) {
   analysis::InputResult result;
@@ -47,7 +45,7 @@ analysis::InputResult analyze_file(const std::string& path, const PipelineOption
     result.error = err->message;
     result.error_offset = err->offset;
   }
-  result.stats = collect(decoder.stats(), streams.stats());
+  result.stats = input_stats(decoder.stats(), streams.stats());
   return result;
 }
 
