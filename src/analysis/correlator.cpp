@@ -140,19 +140,16 @@ Correlator::Correlator(FlowSink& next, std::string source_file, bool ordered, x5
 Correlator::~Correlator() = default;
 
 Correlator::Entry* Correlator::lookup(reassembly::FlowId id) {
-  if (id < first_id_ || id - first_id_ >= flows_.size()) return nullptr;
-  return &flows_[id - first_id_];
+  if (last_entry_ != nullptr && last_id_ == id) return last_entry_;
+  const auto it = flows_.find(id);
+  if (it == flows_.end()) return nullptr;
+  last_id_ = id;
+  return last_entry_ = &it->second;
 }
 
-// The entry for |id|, created (with closed placeholders for the ids in between) when outside.
-Correlator::Entry& Correlator::add_entry(reassembly::FlowId id) {
-  if (flows_.empty()) first_id_ = id;
-  while (id < first_id_) {
-    flows_.push_front(Entry{nullptr, nullptr, true, false});
-    --first_id_;
-  }
-  while (id - first_id_ >= flows_.size()) flows_.push_back(Entry{nullptr, nullptr, true, false});
-  return flows_[id - first_id_];
+void Correlator::forget(std::map<reassembly::FlowId, Entry>::iterator it) {
+  if (last_entry_ == &it->second) last_entry_ = nullptr;
+  flows_.erase(it);
 }
 
 FlowRecord* Correlator::find(reassembly::FlowId id) {
@@ -179,7 +176,7 @@ void Correlator::on_open(const reassembly::FlowInfo& info) {
   flow->tcp_events.reserve(4);
   flow->steps.reserve(32);
   flow->history.reserve(24);
-  add_entry(info.id) = Entry{std::move(flow), nullptr};
+  flows_[info.id] = Entry{std::move(flow), nullptr};
   ++stats_.flows_opened;
 }
 
@@ -230,33 +227,30 @@ void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Ti
     const bool any_payload = stats.dir[0].payload_bytes + stats.dir[1].payload_bytes > 0;
     ++(any_payload ? stats_.flows_not_tls : stats_.flows_without_payload);
   }
-  if (!ordered_) {
+  const auto it = flows_.find(id);
+  const bool first = it == flows_.begin();
+  if (!ordered_ || (first && entry.report)) {
     if (entry.report) next_.on_flow(flow);
-    entry = Entry{nullptr, nullptr, true, false};
-    while (!flows_.empty() && flows_.front().closed && !flows_.front().report) {
-      flows_.pop_front();
-      ++first_id_;
-    }
-    return;
-  }
-  if (&entry != &flows_.front()) {
+    forget(it);
+  } else if (!entry.report) {
+    forget(it);  // nothing to deliver: it need not wait for its turn
+  } else if (!first) {
     // An earlier flow is still open: the sink keeps what it needs until this flow's turn, so a
     // waiting flow does not hold its whole record (memory stays flat behind one long flow).
-    if (entry.report) entry.held = next_.hold(std::move(flow));
-    if (!entry.held) entry.report = false;  // nothing to deliver at its turn
+    entry.held = next_.hold(std::move(flow));
     entry.flow.reset();
+    if (!entry.held) forget(it);  // the sink has nothing left to do at its turn
   }
-  release_closed();
+  if (ordered_) release_closed();
 }
 
 // Releases closed flows from the front, so reports see flows in order of their first packet.
 void Correlator::release_closed() {
-  while (!flows_.empty() && flows_.front().closed) {
-    Entry& entry = flows_.front();
+  while (!flows_.empty() && flows_.begin()->second.closed) {
+    Entry& entry = flows_.begin()->second;
     if (entry.held) next_.release(std::move(entry.held));
     else if (entry.report) next_.on_flow(*entry.flow);
-    flows_.pop_front();
-    ++first_id_;
+    forget(flows_.begin());
   }
 }
 

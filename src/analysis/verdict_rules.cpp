@@ -431,6 +431,12 @@ void server_silent_apply(const FlowFacts& x, Verdict& v) {
     v.remediation = "Check that the server's TLS service is up and reachable, and that nothing on the path drops the ClientHello.";
   } else {
     set(v, Status::Incomplete, RejectedBy::Unknown, Reason::NoServerResponse, Confidence::Unknown);
+    if (x.f.close_reason == reassembly::CloseReason::Timeout) {
+      v.explanation = "No server reply to the ClientHello, and the connection then stayed idle past the flow timeout (" +
+                      text::seconds(from, x.f.last_seen) + " after the hello, last packet).";
+      v.remediation = "Check that the server's TLS service is up and reachable; raise --flow-timeout if it is just slow.";
+      return;
+    }
     v.explanation = "No server reply to the ClientHello before the capture ended (" + text::seconds(from, x.f.last_seen) + " later).";
     v.remediation = "Capture for longer to see whether the server answers.";
   }
@@ -453,8 +459,10 @@ void server_closed_apply(const FlowFacts&, Verdict& v) {
 bool always(const FlowFacts&) { return true; }
 void unfinished_apply(const FlowFacts& x, Verdict& v) {
   set(v, Status::Incomplete, RejectedBy::Unknown, Reason::CaptureTruncated, Confidence::Unknown);
-  v.explanation = x.client_hello ? "The capture ends before the handshake reached an outcome."
-                                 : "The capture does not contain this connection's ClientHello (it started mid-stream).";
+  const bool idle = x.f.close_reason == reassembly::CloseReason::Timeout;
+  v.explanation = !x.client_hello ? "The capture does not contain this connection's ClientHello (it started mid-stream)."
+                  : idle          ? "The connection went idle past the flow timeout before the handshake reached an outcome."
+                                  : "The capture ends before the handshake reached an outcome.";
   v.remediation = "Capture the whole connection, from its SYN to its close.";
 }
 

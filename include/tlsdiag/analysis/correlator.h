@@ -6,7 +6,9 @@
 // and every earlier flow have closed; one that closes behind a still-open earlier flow goes to
 // FlowSink::hold at once and to FlowSink::release at its turn (instead of on_flow), and its record
 // is freed. Unordered mode (live): each flow is released when it closes.
-#include <deque>
+// Memory: an entry per open flow and per closed flow still waiting for its turn; a flow that is
+// not reported is forgotten when it closes, so a flood of SYNs behind one long flow costs nothing.
+#include <map>
 #include <memory>
 #include <string>
 
@@ -39,6 +41,8 @@ class Correlator : public tls::TlsEventSink {
   void on_end(Timestamp last) override;
 
   const CorrelatorStats& stats() const { return stats_; }
+  // Entries kept: open flows, and closed ones waiting for an earlier flow (ordered mode).
+  std::size_t tracked_flows() const { return flows_.size(); }
 
  private:
   struct Apply;
@@ -49,8 +53,8 @@ class Correlator : public tls::TlsEventSink {
     bool report = false;
   };
   Entry* lookup(reassembly::FlowId id);
-  Entry& add_entry(reassembly::FlowId id);
   FlowRecord* find(reassembly::FlowId id);
+  void forget(std::map<reassembly::FlowId, Entry>::iterator it);
   void add_step(FlowRecord& flow, Step step);
   void release_closed();
 
@@ -58,10 +62,12 @@ class Correlator : public tls::TlsEventSink {
   std::string source_file_;
   bool ordered_;
   x509_store_st* trust_;
-  // Flows by id, smallest first: flows_[id - first_id_]. The StreamTable numbers flows 1, 2, ...
-  // in order, so this is an array lookup; an id never opened holds a closed, unreported entry.
-  std::deque<Entry> flows_;
-  reassembly::FlowId first_id_ = 0;
+  // Open flows and closed ones waiting for their turn, by id (the StreamTable numbers flows in
+  // order of their first packet, so the first entry is the next to release). Events come in
+  // runs per flow: the last entry looked up is remembered.
+  std::map<reassembly::FlowId, Entry> flows_;
+  reassembly::FlowId last_id_ = 0;
+  Entry* last_entry_ = nullptr;
   CorrelatorStats stats_;
 };
 

@@ -328,6 +328,39 @@ TEST(Correlator, UnorderedModeReleasesOnClose) {
   EXPECT_EQ(sink.ids(), (std::vector<FlowId>{2, 1}));
 }
 
+// One long connection stays open while many others come and go: what is kept does not grow with
+// them (a week of live capture behind one persistent connection; a SYN flood behind one flow).
+TEST(Correlator, MemoryDoesNotGrowBehindOneOpenFlow) {
+  for (const bool ordered : {false, true}) {
+    RecordingFlowSink sink;
+    Correlator c(sink, "long", ordered);
+    c.on_open(info(1));
+    c.on_tls(event(1, kC2S, client_hello()));
+    for (FlowId id = 2; id < 10'002; ++id) {
+      c.on_open(info(id));
+      c.on_close(id, CloseReason::Rst, Timestamp{10}, payload_stats(0, 0));  // a SYN, then RST
+    }
+    EXPECT_EQ(c.tracked_flows(), 1u) << "ordered=" << ordered;
+    // Reported flows wait for flow 1 in ordered mode (held by the sink), not in unordered mode.
+    for (FlowId id = 10'002; id < 10'102; ++id) {
+      c.on_open(info(id));
+      c.on_tls(event(id, kC2S, client_hello()));
+      c.on_close(id, CloseReason::Fin, Timestamp{20}, payload_stats(200, 0));
+    }
+    EXPECT_EQ(c.tracked_flows(), ordered ? 101u : 1u);
+    EXPECT_EQ(sink.flows.size(), ordered ? 0u : 100u);
+    c.on_close(1, CloseReason::Fin, Timestamp{30}, payload_stats(200, 0));
+    c.on_end(Timestamp{30});
+    EXPECT_EQ(c.tracked_flows(), 0u);
+    EXPECT_EQ(sink.flows.size(), 101u);
+    if (ordered) {
+      EXPECT_EQ(sink.flows.front().id, 1u);
+      EXPECT_EQ(sink.flows.back().id, 10'101u);
+    }
+    EXPECT_EQ(c.stats().flows_without_payload, 10'000u);
+  }
+}
+
 TEST(Correlator, EventsAfterCloseAreIgnored) {
   RecordingFlowSink sink;
   Correlator c(sink, "late.pcap");

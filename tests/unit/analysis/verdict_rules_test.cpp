@@ -776,6 +776,14 @@ std::vector<Scenario> scenarios() {
       },
       {"no_server_response", Status::Incomplete, RejectedBy::Unknown, Reason::NoServerResponse, Confidence::Unknown,
        {"capture ended"}});
+  add("live: the flow times out while waiting",
+      [] {
+        FlowScript f;
+        f.client(hello13("wait.example"));
+        return f.finish(CloseReason::Timeout);
+      },
+      {"no_server_response", Status::Incomplete, RejectedBy::Unknown, Reason::NoServerResponse, Confidence::Unknown,
+       {"flow timeout"}});
 
   // ---- client_closed
   add("client closes after the server flight without an alert",
