@@ -2,13 +2,15 @@
 
 #include <unistd.h>
 
-#include <algorithm>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <boost/program_options.hpp>
 
+#include "batch_inputs.h"
+#include "batch_progress.h"
+#include "batch_runner.h"
 #include "pipeline.h"
+#include "trust_options.h"
 #include "tlsdiag/analysis/certificate_check.h"
 #include "tlsdiag/report/report.h"
 #include "tlsdiag/tls/keylog.h"
@@ -16,7 +18,6 @@
 namespace tlsdiag::app {
 
 namespace po = boost::program_options;
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -27,36 +28,13 @@ struct AnalyzeOptions {
   std::string color = "auto";
   bool only_failures = false;
   bool show_ok = false;
-  std::vector<std::string> ca_files, ca_paths;
-  std::string trust;
-  std::vector<std::string> keylogs;
+  TrustOptions trust;  // --ca-file, --ca-path, --trust, --keylog
+  std::vector<std::string> globs;
+  unsigned jobs = 0;
+  bool merge_rotated = false;
+  bool quiet = false;
   PipelineOptions pipeline;
 };
-
-bool looks_like_capture(const fs::path& p) {
-  const std::string name = p.filename().string();
-  for (std::string_view ext : {".pcap", ".pcapng", ".cap", ".dmp"})
-    if (name.size() >= ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0) return true;
-  return false;
-}
-
-// Files as given; directories walked recursively for capture files, sorted for determinism.
-std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
-  std::vector<std::string> files;
-  for (const std::string& in : inputs) {
-    std::error_code ec;
-    if (!fs::is_directory(in, ec)) {
-      files.push_back(in);
-      continue;
-    }
-    std::vector<std::string> found;
-    for (auto it = fs::recursive_directory_iterator(in, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-      if (it->is_regular_file(ec) && looks_like_capture(it->path())) found.push_back(it->path().string());
-    std::ranges::sort(found);
-    files.insert(files.end(), found.begin(), found.end());
-  }
-  return files;
-}
 
 po::options_description describe(AnalyzeOptions& o) {
   po::options_description desc("tlsdiag analyze [options] FILE_OR_DIR...");
@@ -69,11 +47,20 @@ po::options_description describe(AnalyzeOptions& o) {
       ("show-ok", po::bool_switch(&o.show_ok), "text: list successful handshakes too")
       ("color", po::value(&o.color)->default_value("auto"), "text colours: auto, always, never")
       ("max-flows", po::value(&o.pipeline.max_flows)->default_value(1'000'000), "open-flow table cap per input")
-      ("ca-file", po::value(&o.ca_files)->composing(), "PEM CA bundle to check server chains against (at capture time)")
-      ("ca-path", po::value(&o.ca_paths)->composing(), "directory of hashed CA certificates (c_rehash) to check against")
-      ("trust", po::value(&o.trust), "'system': check server chains against the system's CA store")
-      ("keylog", po::value(&o.keylogs)->composing(),
-       "NSS key log (SSLKEYLOGFILE) to decrypt TLS 1.3 handshakes and TLS 1.2 records; may be repeated");
+      ("ca-file", po::value(&o.trust.ca_files)->composing(), "PEM CA bundle to check server chains against (at capture time)")
+      ("ca-path", po::value(&o.trust.ca_paths)->composing(), "directory of hashed CA certificates (c_rehash) to check against")
+      ("trust", po::value(&o.trust.trust), "'system': check server chains against the system's CA store")
+      ("keylog", po::value(&o.trust.keylogs)->composing(),
+       "NSS key log (SSLKEYLOGFILE) to decrypt TLS 1.3 handshakes and TLS 1.2 records; may be repeated")
+      ("glob", po::value(&o.globs)->composing(),
+       "directories: take files whose name matches this shell pattern (e.g. '*.pcap*'); may be "
+       "repeated. Default: *.pcap *.pcapng *.cap *.dmp *.pcap[0-9]*, each also .gz .zst .xz")
+      ("jobs,j", po::value(&o.jobs)->default_value(0, "cores"),
+       "analyse N files at once (0 = one per core); the output is the same for any N")
+      ("merge-rotated", po::bool_switch(&o.merge_rotated),
+       "read the rotated pieces of one capture (trace.pcap, trace.pcap1, ...; same directory "
+       "and link type) as one time-ordered stream")
+      ("quiet,q", po::bool_switch(&o.quiet), "no progress line and no warnings on stderr (errors still)");
   return desc;
 }
 
@@ -104,32 +91,6 @@ int parse(int argc, char** argv, AnalyzeOptions& o) {
   return -1;
 }
 
-// Builds the CA store from --ca-file / --ca-path / --trust system; none given = no trust check.
-std::optional<analysis::TrustStore> load_trust(const AnalyzeOptions& o) {
-  if (o.ca_files.empty() && o.ca_paths.empty() && o.trust.empty()) return std::nullopt;
-  if (!o.trust.empty() && o.trust != "system") throw std::runtime_error("--trust takes 'system'");
-  analysis::TrustStore store;
-  for (const auto& f : o.ca_files) store.add_file(f);
-  for (const auto& d : o.ca_paths) store.add_dir(d);
-  if (o.trust == "system") store.add_system_default();
-  return store;
-}
-
-// Reads every --keylog file into one key log; a bad line is a warning (with its line number), a
-// file that cannot be read an error.
-std::optional<tls::KeyLog> load_keylogs(const AnalyzeOptions& o) {
-  if (o.keylogs.empty()) return std::nullopt;
-  tls::KeyLog all;
-  for (const std::string& path : o.keylogs) {
-    std::string error;
-    std::optional<tls::KeyLog> log = tls::KeyLog::load(path, error);
-    if (!log) throw std::runtime_error(error);
-    for (const tls::KeyLogWarning& w : log->warnings()) std::cerr << "tlsdiag: " << path << ": " << w.message << "\n";
-    all.merge(*log);
-  }
-  return all;
-}
-
 }  // namespace
 
 int analyze_command(int argc, char** argv) {
@@ -156,8 +117,8 @@ int analyze_command(int argc, char** argv) {
   std::optional<analysis::TrustStore> trust;
   std::optional<tls::KeyLog> keys;
   try {
-    trust = load_trust(o);
-    keys = load_keylogs(o);
+    trust = load_trust(o.trust);
+    keys = load_keylogs(o.trust);
   } catch (const std::exception& e) {
     std::cerr << "tlsdiag analyze: " << e.what() << "\n";
     return 2;
@@ -166,25 +127,23 @@ int analyze_command(int argc, char** argv) {
   if (keys) o.pipeline.keys = &*keys;
   auto rep = report::make_report(*format, out, ropts);
 
+  std::vector<BatchInput> inputs = find_inputs(o.inputs, o.globs);
+  if (o.merge_rotated) inputs = group_rotated_inputs(std::move(inputs));
   bool input_error = false;
-  const auto files = expand_inputs(o.inputs);
-  if (files.empty()) {
+  if (inputs.empty()) {
     std::cerr << "tlsdiag analyze: no capture files found\n";
     input_error = true;
   }
-  for (const std::string& path : files) {
-    analysis::InputResult result = analyze_file(path, o.pipeline, *rep);
-    if (result.error) {
-      input_error = true;
-      // The capture stage's message names the file and, where it knows it, the byte offset.
-      std::cerr << "tlsdiag: " << *result.error << "\n";
-    }
-    rep->on_input_done(result);
-  }
+  // A progress line would mix with flows streamed to the same terminal (jsonl).
+  const bool stdout_busy = *format == report::Format::Jsonl && o.output.empty() && isatty(STDOUT_FILENO);
+  ConsoleObserver console(std::cerr, isatty(STDERR_FILENO) && !stdout_busy, o.quiet);
+  run_batch(inputs, o.pipeline, BatchOptions{.jobs = o.jobs}, *rep, &console);
+  console.clear();
   rep->on_finish();
   out.flush();
+  // Exit status 2 when an input was bad (the summary counts those), after all the output.
   if (input_error) return 2;
-  return rep->summary().failed() > 0 ? 1 : 0;
+  return rep->summary().exit_code();
 }
 
 }  // namespace tlsdiag::app

@@ -37,6 +37,6 @@ void LivePipeline::expire(Timestamp now) {
   if (ring_ != nullptr) ring_->expire(now, flow_timeout_ns_ + kRingGraceNs);
 }
 
-analysis::InputStats LivePipeline::stats() const { return input_stats(decoder_.stats(), streams_.stats()); }
+analysis::InputStats LivePipeline::stats() const { return input_stats(decoder_.stats(), streams_.stats(), correlator_.stats()); }
 
 }  // namespace tlsdiag::app

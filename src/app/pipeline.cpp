@@ -2,13 +2,15 @@
 
 #include "tlsdiag/analysis/correlator.h"
 #include "tlsdiag/capture/file_source.h"
+#include "tlsdiag/capture/merged_source.h"
 #include "tlsdiag/net/packet_decoder.h"
 #include "tlsdiag/reassembly/stream_table.h"
 #include "tlsdiag/tls/dissector.h"
 
 namespace tlsdiag::app {
 
-analysis::InputStats input_stats(const net::DecodeStats& d, const reassembly::ReassemblyStats& r) {
+analysis::InputStats input_stats(const net::DecodeStats& d, const reassembly::ReassemblyStats& r,
+                                 const analysis::CorrelatorStats& c) {
   analysis::InputStats s;
   s.packets = d.packets;
   s.bytes = d.bytes;
@@ -22,20 +24,20 @@ analysis::InputStats input_stats(const net::DecodeStats& d, const reassembly::Re
   s.unsupported_link = d.unsupported_link;
   s.flows_seen = r.flows_seen;
   s.flows_evicted = r.flows_evicted;
+  s.flows_reported = c.flows_reported;
+  s.flows_not_tls = c.flows_not_tls;
+  s.flows_without_payload = c.flows_without_payload;
   return s;
 }
 
-analysis::InputResult analyze_file(const std::string& path, const PipelineOptions& options, analysis::FlowSink& report) {
-  analysis::InputResult result;
-  result.info.path = path;
-  capture::FileSource source(path, capture::FileSourceOptions{options.bpf_filter});
-  if (auto err = source.open()) {
-    result.error = err->message;
-    result.error_offset = err->offset;
-    return result;
-  }
-  result.info = source.info();
-  analysis::Correlator correlator(report, path, /*ordered=*/true, options.trust);
+namespace {
+
+// Source -> PacketDecoder -> StreamTable -> Dissector -> Correlator(ordered) -> |report|, for an
+// opened capture::FileSource or capture::MergedSource.
+template <class Source>
+void run_chain(Source& source, const PipelineOptions& options, analysis::FlowSink& report,
+               analysis::InputResult& result) {
+  analysis::Correlator correlator(report, result.info.path, /*ordered=*/true, options.trust);
   tls::Dissector dissector(correlator, options.keys);
   reassembly::ReassemblyLimits limits;
   limits.max_flows = options.max_flows;
@@ -45,7 +47,42 @@ analysis::InputResult analyze_file(const std::string& path, const PipelineOption
     result.error = err->message;
     result.error_offset = err->offset;
   }
-  result.stats = input_stats(decoder.stats(), streams.stats());
+  result.info = source.info();  // run() may add notes
+  result.stats = input_stats(decoder.stats(), streams.stats(), correlator.stats());
+}
+
+template <class Source>
+analysis::InputResult open_and_run(Source& source, const std::string& path, const PipelineOptions& options,
+                                   analysis::FlowSink& report) {
+  analysis::InputResult result;
+  result.info.path = path;
+  if (auto err = source.open()) {
+    result.error = err->message;
+    result.error_offset = err->offset;
+    return result;
+  }
+  result.info = source.info();
+  run_chain(source, options, report, result);
+  return result;
+}
+
+}  // namespace
+
+analysis::InputResult analyze_file(const std::string& path, const PipelineOptions& options, analysis::FlowSink& report) {
+  return analyze_input({path}, options, report);
+}
+
+analysis::InputResult analyze_input(const std::vector<std::string>& paths, const PipelineOptions& options,
+                                    analysis::FlowSink& report, std::atomic<std::uint64_t>* progress) {
+  const capture::FileSourceOptions source_options{options.bpf_filter, progress};
+  if (paths.size() == 1) {
+    capture::FileSource source(paths.front(), source_options);
+    return open_and_run(source, paths.front(), options, report);
+  }
+  capture::MergedSource source(paths, source_options);
+  analysis::InputResult result = open_and_run(source, paths.empty() ? std::string() : paths.front(), options, report);
+  if (!result.info.parts.empty()) return result;
+  result.info.parts = paths;  // open() failed: still say which files the input was
   return result;
 }
 

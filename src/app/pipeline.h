@@ -1,8 +1,14 @@
 #pragma once
-// Builds the offline chain for one capture file, from the end (the shared report) back to the
-// source, runs it, and returns the input's counters and error.
+// Builds the offline chain for one input (a capture file, or the rotated pieces of one capture),
+// from the end (the given FlowSink) back to the source, runs it, and returns the input's counters
+// and error. One chain per input and no shared state, so inputs may run on several threads, each
+// with its own FlowSink.
+#include <atomic>
+#include <cstdint>
 #include <string>
+#include <vector>
 
+#include "tlsdiag/analysis/correlator.h"
 #include "tlsdiag/analysis/flow_sink.h"
 #include "tlsdiag/net/decode_stats.h"
 #include "tlsdiag/reassembly/stream_table.h"
@@ -23,8 +29,15 @@ struct PipelineOptions {
 };
 
 // The input counters of the summary, from the decoder's and the flow table's (also live mode's).
-analysis::InputStats input_stats(const net::DecodeStats& d, const reassembly::ReassemblyStats& r);
+analysis::InputStats input_stats(const net::DecodeStats& d, const reassembly::ReassemblyStats& r,
+                                 const analysis::CorrelatorStats& c);
 
 analysis::InputResult analyze_file(const std::string& path, const PipelineOptions& options, analysis::FlowSink& report);
+
+// One input: one file, or (several paths) the pieces of one rotated capture read as one
+// time-ordered stream (capture::MergedSource). |progress|, when set, receives the bytes of the
+// files read so far, from time to time.
+analysis::InputResult analyze_input(const std::vector<std::string>& paths, const PipelineOptions& options,
+                                    analysis::FlowSink& report, std::atomic<std::uint64_t>* progress = nullptr);
 
 }  // namespace tlsdiag::app

@@ -1,6 +1,7 @@
 #include "tlsdiag/capture/file_source.h"
 
 #include <pcap/pcap.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -9,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "tlsdiag/capture/decompressed_stream.h"
 #include "tlsdiag/capture/link_types.h"
 #include "tlsdiag/util/hex.h"
 
@@ -20,9 +22,12 @@ namespace {
 constexpr std::size_t kReadBufferBytes = 1 << 20;
 constexpr std::uint64_t kPcapFileHeaderBytes = 24;
 constexpr std::uint64_t kPcapRecordHeaderBytes = 16;
+// run() publishes its progress this often (in records): rarely enough to cost nothing.
+constexpr std::uint64_t kProgressEveryRecords = 4096;
 
-// First four bytes of the file, as stored. https://www.ietf.org/archive/id/draft-ietf-opsawg-pcap
-enum class Magic { PcapMicro, PcapNano, Pcapng, Gzip, Unknown };
+// First four bytes of the capture (after decompression), as stored.
+// https://www.ietf.org/archive/id/draft-ietf-opsawg-pcap
+enum class Magic { PcapMicro, PcapNano, Pcapng, Unknown };
 
 Magic classify_magic(const std::uint8_t (&m)[4]) {
   const std::uint32_t be =
@@ -35,27 +40,13 @@ Magic classify_magic(const std::uint8_t (&m)[4]) {
     case 0x0a0d0d0a: return Magic::Pcapng;  // Section Header Block type, palindromic
     default: break;
   }
-  if (m[0] == 0x1f && m[1] == 0x8b) return Magic::Gzip;
   return Magic::Unknown;
 }
 
-// Reads the first four bytes to name the format (and to say more than libpcap's "unknown file
-// format"), then rewinds: libpcap reads the header itself. The rewind also tells glibc the file
-// offset, which keeps ftello() free of system calls from then on.
-std::optional<CaptureError> peek_magic(FILE* file, const std::string& path,
-                                       std::uint8_t (&magic)[4], Magic& kind) {
-  const std::size_t got = std::fread(magic, 1, sizeof magic, file);
-  if (std::ferror(file)) return CaptureError{path + ": cannot read: " + std::strerror(errno), 0};
-  if (got == 0) return CaptureError{path + ": empty file, not a capture", 0};
-  if (got < sizeof magic) {
-    return CaptureError{path + ": only " + std::to_string(got) + " bytes, not a capture", 0};
-  }
-  kind = classify_magic(magic);
-  if (kind == Magic::Gzip) {
-    return CaptureError{path + ": gzip-compressed; decompress it first (gunzip -k)", 0};
-  }
-  std::rewind(file);
-  return std::nullopt;
+// Up to |n| bytes from the start of |file| without touching its stdio state (pread), so that
+// setvbuf may still follow. -1 with errno on failure.
+ssize_t read_head(FILE* file, std::uint8_t* out, std::size_t n) {
+  return ::pread(fileno(file), out, n, 0);
 }
 
 bool contains(const char* haystack, const char* needle) {
@@ -66,11 +57,13 @@ bool contains(const char* haystack, const char* needle) {
 
 struct FileSource::Handle {
   std::vector<char> io_buffer = std::vector<char>(kReadBufferBytes);
-  FILE* file = nullptr;  // owned by pcap once pcap is set
+  std::unique_ptr<DecompressedStream> stream;  // compressed files only; owns the file on disk
+  FILE* file = nullptr;  // what libpcap reads (the decompressed stream's FILE*); owned by pcap once set
   pcap_t* pcap = nullptr;
   bpf_program filter{};
   bool has_filter = false;
   bool classic = false;  // classic pcap: record offsets are known exactly
+  std::uint32_t record_limit = kMaxRecordBytes;
 
   ~Handle() {
     if (has_filter) pcap_freecode(&filter);
@@ -79,6 +72,7 @@ struct FileSource::Handle {
     } else if (file != nullptr) {
       std::fclose(file);
     }
+    stream.reset();  // after the FILE* reading it is closed
   }
 };
 
@@ -87,24 +81,72 @@ FileSource::FileSource(std::string path, FileSourceOptions options)
 
 FileSource::~FileSource() = default;
 
+// Sets up h.file for libpcap: |raw| itself, or a decompressing stream over it when its first
+// bytes are a gzip, zstd or xz magic number. Leaves the first four capture bytes in |magic|.
+std::optional<CaptureError> FileSource::prepare(Handle& h, FILE* raw, std::uint8_t (&magic)[4]) {
+  std::uint8_t head[6] = {};
+  const ssize_t got = read_head(raw, head, sizeof head);
+  if (got < 0) {
+    std::fclose(raw);
+    return CaptureError{path_ + ": cannot read: " + std::strerror(errno), 0};
+  }
+  if (got == 0) {
+    std::fclose(raw);
+    return CaptureError{path_ + ": empty file, not a capture", 0};
+  }
+  const Compression codec = detect_compression({head, static_cast<std::size_t>(got)});
+  std::span<const std::uint8_t> first(head, static_cast<std::size_t>(got));
+  std::string after;  // " after gzip decompression", for messages about the content
+  if (codec == Compression::None) {
+    h.file = raw;
+  } else {
+    h.stream = std::make_unique<DecompressedStream>(raw, codec);
+    info_.compression = std::string(compression_name(codec));
+    after = " after " + info_.compression + " decompression";
+    first = h.stream->peek(sizeof magic);
+    if (first.size() < sizeof magic && h.stream->error()) {
+      return CaptureError{path_ + ": " + h.stream->error()->message, h.stream->error()->offset};
+    }
+    h.file = h.stream->open_file();
+    if (h.file == nullptr) return CaptureError{path_ + ": cannot open stream: " + std::strerror(errno), 0};
+  }
+  std::setvbuf(h.file, h.io_buffer.data(), _IOFBF, h.io_buffer.size());
+  // Tells glibc the position (nothing was read through stdio yet), which keeps ftello() free of
+  // system calls from then on.
+  std::rewind(h.file);
+  if (first.empty()) return CaptureError{path_ + ": empty" + after + ", not a capture", 0};
+  if (first.size() < sizeof magic) {
+    return CaptureError{
+        path_ + ": only " + std::to_string(first.size()) + " bytes" + after + ", not a capture", 0};
+  }
+  std::copy_n(first.begin(), sizeof magic, magic);
+  return std::nullopt;
+}
+
 std::optional<CaptureError> FileSource::open() {
   handle_.reset();
   packets_read_ = 0;
+  next_record_ = kPcapFileHeaderBytes;
+  last_ = {};
+  error_.reset();
+  info_ = {};
   auto h = std::make_unique<Handle>();
-  h->file = std::fopen(path_.c_str(), "rb");
-  if (h->file == nullptr) return CaptureError{path_ + ": cannot open: " + std::strerror(errno), {}};
-  std::setvbuf(h->file, h->io_buffer.data(), _IOFBF, h->io_buffer.size());
-
-  Magic kind = Magic::Unknown;
+  FILE* raw = std::fopen(path_.c_str(), "rb");
+  if (raw == nullptr) return CaptureError{path_ + ": cannot open: " + std::strerror(errno), {}};
   std::uint8_t magic[4] = {};
-  if (auto error = peek_magic(h->file, path_, magic, kind)) return error;
+  if (auto error = prepare(*h, raw, magic)) return error;
+  const Magic kind = classify_magic(magic);
 
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   h->pcap = pcap_fopen_offline_with_tstamp_precision(h->file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
   if (h->pcap == nullptr) {
     std::string message = path_ + ": ";
     if (kind == Magic::Unknown) {
-      message += "not a pcap or pcapng capture (starts with 0x" + hex_bytes(magic) + ")";
+      message += "not a pcap or pcapng capture";
+      if (!info_.compression.empty()) message += " inside the " + info_.compression + " stream";
+      message += " (starts with 0x" + hex_bytes(magic) + ")";
+    } else if (h->stream && h->stream->error()) {
+      return CaptureError{message + h->stream->error()->message, h->stream->error()->offset};
     } else {
       message += "unreadable capture header";
     }
@@ -112,7 +154,7 @@ std::optional<CaptureError> FileSource::open() {
   }
 
   if (!options_.bpf_filter.empty()) {
-    // Filtered with pcap_offline_filter() in run() rather than pcap_setfilter(), so that packets
+    // Filtered with pcap_offline_filter() in next() rather than pcap_setfilter(), so that packets
     // keep their position in the file as their number.
     if (pcap_compile(h->pcap, &h->filter, options_.bpf_filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) !=
         0) {
@@ -129,8 +171,17 @@ std::optional<CaptureError> FileSource::open() {
   info_.link_name = link_type_name(info_.link_type);
   info_.snaplen = static_cast<std::uint32_t>(pcap_snapshot(h->pcap));
   info_.nanosecond = kind == Magic::PcapNano;
+  // A record may not claim more than the snapshot length, nor more than 256 KiB.
+  h->record_limit = std::min(info_.snaplen, kMaxRecordBytes);
   handle_ = std::move(h);
   return std::nullopt;
+}
+
+std::uint64_t FileSource::bytes_read() const {
+  if (!handle_) return 0;
+  if (handle_->stream) return handle_->stream->compressed_offset();
+  const off_t pos = ftello(handle_->file);
+  return pos < 0 ? 0 : static_cast<std::uint64_t>(pos);
 }
 
 namespace {
@@ -165,67 +216,92 @@ std::optional<std::uint64_t> overlong_record(FILE* file, std::uint64_t record_st
   return claimed;
 }
 
-CaptureError record_error(const std::string& path, std::uint64_t number, std::uint64_t at,
-                          const std::string& what) {
-  return CaptureError{
-      path + ": packet " + std::to_string(number) + " at byte " + std::to_string(at) + ": " + what,
-      at};
+}  // namespace
+
+// "packet 7 at byte 1234", or "at decompressed byte" inside a compressed file.
+std::string FileSource::where(std::uint64_t number, std::uint64_t at) const {
+  return path_ + ": packet " + std::to_string(number) + " at " +
+         (handle_->stream ? "decompressed " : "") + "byte " + std::to_string(at);
 }
 
-}  // namespace
+// Why pcap_next_ex failed on record |number|. A broken compressed stream is the cause of
+// whatever libpcap saw (usually a record cut short), so it is named instead.
+CaptureError FileSource::read_error(std::uint64_t number, std::uint64_t record_start) {
+  if (handle_->stream && handle_->stream->error()) {
+    const CaptureError& cause = *handle_->stream->error();
+    return CaptureError{path_ + ": packet " + std::to_string(number) + ": " + cause.message,
+                        cause.offset};
+  }
+  const char* why = pcap_geterr(handle_->pcap);
+  const auto at = handle_->classic ? record_start
+                                   : static_cast<std::uint64_t>(ftello(pcap_file(handle_->pcap)));
+  return CaptureError{where(number, at) + ": " + explain_read_error(why, info_.link_type) +
+                          " (libpcap: " + why + ")",
+                      at};
+}
+
+bool FileSource::next(Packet& packet, bool& selected) {
+  if (!handle_ || error_) return false;
+  pcap_pkthdr* hdr = nullptr;
+  const u_char* data = nullptr;
+  const int rc = pcap_next_ex(handle_->pcap, &hdr, &data);
+  const std::uint64_t number = packets_read_ + 1;
+  if (rc == PCAP_ERROR_BREAK) {  // end of file; a compressed stream may have been cut at a record
+    if (handle_->stream && handle_->stream->error()) {
+      const CaptureError& cause = *handle_->stream->error();
+      error_ = CaptureError{
+          path_ + ": after packet " + std::to_string(packets_read_) + ": " + cause.message,
+          cause.offset};
+    }
+    return false;
+  }
+  const std::uint64_t record_start = next_record_;
+  if (rc != 1) {
+    error_ = read_error(number, record_start);
+    return false;
+  }
+  next_record_ += kPcapRecordHeaderBytes + hdr->caplen;
+  if (handle_->classic && hdr->caplen >= handle_->record_limit) {
+    const std::uint32_t limit = handle_->record_limit;
+    if (const auto claimed = overlong_record(pcap_file(handle_->pcap), record_start, limit)) {
+      error_ = CaptureError{
+          where(number, record_start) + ": record claims " + std::to_string(*claimed) +
+              " captured bytes, more than " +
+              (limit == info_.snaplen ? "the snapshot length " : "the maximum of ") +
+              std::to_string(limit) + " (corrupt file)",
+          record_start};
+      return false;
+    }
+  }
+  ++packets_read_;
+  last_ = Timestamp::from_sec_nsec(hdr->ts.tv_sec, hdr->ts.tv_usec);  // tv_usec holds ns (NANO)
+  packet.ts = last_;
+  packet.data = std::span<const std::uint8_t>(data, hdr->caplen);
+  packet.wire_len = hdr->len;
+  packet.number = number;
+  packet.link_type = info_.link_type;
+  selected = !handle_->has_filter || pcap_offline_filter(&handle_->filter, hdr, data) != 0;
+  return true;
+}
 
 std::optional<CaptureError> FileSource::run(PacketSink& sink, const std::atomic<bool>* stop) {
   if (!handle_) {
     sink.on_end(Timestamp{});
     return CaptureError{path_ + ": run() before a successful open()", {}};
   }
-  pcap_t* const pcap = handle_->pcap;
-  FILE* const file = pcap_file(pcap);
-  const bool classic = handle_->classic;
-  // A record may not claim more than the snapshot length, nor more than 256 KiB.
-  const std::uint32_t record_limit = std::min(info_.snaplen, kMaxRecordBytes);
-  std::uint64_t next_record = kPcapFileHeaderBytes;  // classic pcap: where the next record starts
-  std::optional<CaptureError> error;
-  Timestamp last{};
   Packet packet;
-  packet.link_type = info_.link_type;
-
-  while (stop == nullptr || !stop->load(std::memory_order_relaxed)) {
-    pcap_pkthdr* hdr = nullptr;
-    const u_char* data = nullptr;
-    const int rc = pcap_next_ex(pcap, &hdr, &data);
-    if (rc == PCAP_ERROR_BREAK) break;  // end of file
-    const std::uint64_t number = packets_read_ + 1;
-    const std::uint64_t record_start = next_record;
-    if (rc != 1) {
-      const char* why = pcap_geterr(pcap);
-      const auto at = classic ? record_start : static_cast<std::uint64_t>(ftello(file));
-      error = record_error(path_, number, at,
-                           explain_read_error(why, info_.link_type) + " (libpcap: " + why + ")");
-      break;
+  bool selected = false;
+  std::uint64_t until_progress = kProgressEveryRecords;
+  while ((stop == nullptr || !stop->load(std::memory_order_relaxed)) && next(packet, selected)) {
+    if (selected) sink.on_packet(packet);
+    if (options_.progress != nullptr && --until_progress == 0) {
+      options_.progress->store(bytes_read(), std::memory_order_relaxed);
+      until_progress = kProgressEveryRecords;
     }
-    next_record += kPcapRecordHeaderBytes + hdr->caplen;
-    if (classic && hdr->caplen >= record_limit) {
-      if (const auto claimed = overlong_record(file, record_start, record_limit)) {
-        error = record_error(
-            path_, number, record_start,
-            "record claims " + std::to_string(*claimed) + " captured bytes, more than " +
-                (record_limit == info_.snaplen ? "the snapshot length " : "the maximum of ") +
-                std::to_string(record_limit) + " (corrupt file)");
-        break;
-      }
-    }
-    ++packets_read_;
-    last = Timestamp::from_sec_nsec(hdr->ts.tv_sec, hdr->ts.tv_usec);  // tv_usec holds ns (NANO)
-    if (handle_->has_filter && pcap_offline_filter(&handle_->filter, hdr, data) == 0) continue;
-    packet.ts = last;
-    packet.data = std::span<const std::uint8_t>(data, hdr->caplen);
-    packet.wire_len = hdr->len;
-    packet.number = number;
-    sink.on_packet(packet);
   }
-  sink.on_end(last);
-  return error;
+  if (options_.progress != nullptr) options_.progress->store(bytes_read(), std::memory_order_relaxed);
+  sink.on_end(last_);
+  return error_;
 }
 
 }  // namespace tlsdiag::capture

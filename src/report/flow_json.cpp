@@ -283,7 +283,13 @@ json input_to_json(const analysis::InputResult& input) {
           {"malformed", s.malformed},
           {"unsupported_link", s.unsupported_link},
           {"flows_seen", s.flows_seen},
-          {"flows_evicted", s.flows_evicted}};
+          {"flows_evicted", s.flows_evicted},
+          {"flows_reported", s.flows_reported},
+          {"flows_not_tls", s.flows_not_tls},
+          {"flows_without_payload", s.flows_without_payload},
+          {"compression", nullable(input.info.compression)},
+          {"parts", input.info.parts},
+          {"notes", input.info.notes}};
 }
 
 namespace {
@@ -345,7 +351,10 @@ json summary_to_json(const Summary& summary) {
           {"malformed", t.malformed},
           {"unsupported_link", t.unsupported_link},
           {"flows_seen", t.flows_seen},
-          {"flows_evicted", t.flows_evicted}};
+          {"flows_evicted", t.flows_evicted},
+          {"flows_reported", t.flows_reported},
+          {"flows_not_tls", t.flows_not_tls},
+          {"flows_without_payload", t.flows_without_payload}};
 }
 
 std::string dump_json(const json& value, int indent) {

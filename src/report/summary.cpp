@@ -116,7 +116,11 @@ void Summary::add_input(const analysis::InputResult& input) {
   totals_.unsupported_link += s.unsupported_link;
   totals_.flows_seen += s.flows_seen;
   totals_.flows_evicted += s.flows_evicted;
+  totals_.flows_reported += s.flows_reported;
+  totals_.flows_not_tls += s.flows_not_tls;
+  totals_.flows_without_payload += s.flows_without_payload;
   if (input.error) input_errors_.push_back({input.info.path, *input.error, input.error_offset});
+  for (const std::string& note : input.info.notes) input_notes_.emplace_back(input.info.path, note);
 }
 
 std::vector<ServerFailures> Summary::top_failing_servers(std::size_t limit) const {

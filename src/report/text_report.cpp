@@ -328,7 +328,10 @@ void TextReport::write_summary() {
   out_ << "  flows       " << s.flows() << " (ok " << s.ok() << ", failed " << s.failed()
        << ", incomplete " << s.incomplete() << "; established " << s.established() << ", resumed "
        << s.resumed() << ")\n";
-  if (t.flows_evicted != 0) out_ << "  evicted     " << t.flows_evicted << " flows (flow table full)\n";
+  // Every TCP connection is accounted for, so nothing is lost silently.
+  out_ << "  connections " << t.flows_seen << " TCP (" << t.flows_reported << " TLS reported, " << t.flows_not_tls
+       << " other protocols, " << t.flows_without_payload << " without payload)\n";
+  if (t.flows_evicted != 0) out_ << "  evicted     " << t.flows_evicted << " flows (flow table full; reported early)\n";
   out_ << "  hellos      " << s.client_hellos() << " ClientHello, " << s.server_hellos()
        << " ServerHello\n";
 
@@ -377,6 +380,10 @@ void TextReport::write_summary() {
         out_ << " (at byte " << *e.offset << ")";
       out_ << '\n';
     }
+  }
+  if (!s.input_notes().empty()) {
+    out_ << '\n' << paint("Input notes", kBold) << '\n';
+    for (const auto& [path, note] : s.input_notes()) out_ << "  " << terminal_safe(path) << ": " << terminal_safe(note) << '\n';
   }
 }
 

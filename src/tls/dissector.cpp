@@ -251,9 +251,13 @@ void Dissector::Context::install_keys(const ServerHello& hello) {
 }
 
 // A message past the size cap was still sent (a huge certificate chain): keep its place in the
-// history, as Zeek and tshark do, and say it was not parsed.
+// history, as Zeek does, and say it was not parsed. A header of an unassigned type is garbage
+// (encrypted bytes read as clear after a lost ChangeCipherSpec), not a message.
 void Dissector::Context::oversized_message(const HandshakeAssembler& assembler) {
-  emit(HandshakeSeen{assembler.oversized().type, assembler.oversized().length});
+  const HandshakeMessage& m = assembler.oversized();
+  const auto types = handshake_type_table();
+  if (std::ranges::any_of(types, [&](const RegistryEntry& e) { return e.code == m.type; }))
+    emit(HandshakeSeen{m.type, m.length});
   malformed("handshake", Errc::OversizedMessage, record_offset);
 }
 

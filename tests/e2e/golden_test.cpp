@@ -189,6 +189,17 @@ TEST_P(GoldenTest, MatchesExpectation) {
   const auto want_count = expected.at("flow_count").get<std::size_t>();
   EXPECT_EQ(flows.size(), want_count) << scenario << ": flow count; tlsdiag reported:" << all_flows;
 
+  // Nothing is lost: every TCP connection seen is reported, or counted as another protocol or as
+  // one without payload; and every reported one is in the flows array.
+  for (const json& input : report.at("inputs")) {
+    const auto seen = input.at("flows_seen").get<std::uint64_t>();
+    const auto reported = input.at("flows_reported").get<std::uint64_t>();
+    EXPECT_EQ(seen, reported + input.at("flows_not_tls").get<std::uint64_t>() +
+                        input.at("flows_without_payload").get<std::uint64_t>())
+        << scenario << ": flows seen are not all accounted for";
+    EXPECT_EQ(reported, flows.size()) << scenario << ": reported count differs from the flows listed";
+  }
+
   const json& want_flows = expected.at("flows");
   for (std::size_t i = 0; i < want_flows.size(); ++i) {
     if (i >= flows.size()) {
@@ -273,6 +284,27 @@ TEST(GoldenSamples, EveryProducibleReasonHasASample) {
     if (not_producible.count(reason) != 0) continue;
     EXPECT_GT(seen[reason], 0) << "no sample expects reason " << reason;
   }
+}
+
+}  // namespace
+
+namespace {
+
+// A key log with bad lines among good ones (tests/data/keylog/bad-lines.keylog says which):
+// one warning per bad line, naming it, and the good lines still decrypt the connection.
+TEST(KeyLogCli, BadLinesAreWarnedByNumberAndGoodOnesStillDecrypt) {
+  const fs::path keylog = tlsdiag::test::source_dir() / "tests" / "data" / "keylog" / "bad-lines.keylog";
+  const RunResult run = run_tlsdiag(samples_dir() / "tls13-ok-openssl-keylog.pcap", keylog);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  for (int line : {28, 30, 32, 33, 34, 35, 36, 37})
+    EXPECT_NE(run.err.find("bad-lines.keylog: line " + std::to_string(line) + ": "), std::string::npos)
+        << "no warning for line " << line << " in:\n" << run.err;
+  for (int line : {27, 29, 31})
+    EXPECT_EQ(run.err.find("line " + std::to_string(line) + ": "), std::string::npos) << run.err;
+  const json report = json::parse(run.out);
+  ASSERT_EQ(report["flows"].size(), 1u);
+  EXPECT_EQ(report["flows"][0]["decrypted"], true);
+  EXPECT_EQ(report["flows"][0]["established"], true);
 }
 
 }  // namespace

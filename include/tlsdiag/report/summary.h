@@ -83,6 +83,8 @@ class Summary {
   // Capture and decode counters summed over every input.
   const analysis::InputStats& totals() const { return totals_; }
   const std::vector<InputError>& input_errors() const { return input_errors_; }
+  // What the inputs said about themselves (overlapping rotated pieces, ...): path, note.
+  const std::vector<std::pair<std::string, std::string>>& input_notes() const { return input_notes_; }
 
   // Servers with failed handshakes, most failures first (ties by name), at most |limit| (0 = all).
   std::vector<ServerFailures> top_failing_servers(std::size_t limit) const;
@@ -130,6 +132,7 @@ class Summary {
   std::array<std::array<std::uint64_t, kRejectedByCount>, kReasonCount> by_cause_{};
   analysis::InputStats totals_;
   std::vector<InputError> input_errors_;
+  std::vector<std::pair<std::string, std::string>> input_notes_;
   std::map<std::string, ServerTally> failing_servers_;
   std::map<Ja4, FingerprintTally> client_fingerprints_;
   UntrackedFingerprints untracked_fingerprints_;

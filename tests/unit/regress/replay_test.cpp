@@ -86,8 +86,8 @@ TEST_P(Seeds, ReplayClean) {
   RecordProperty("files", static_cast<int>(n));
 }
 INSTANTIATE_TEST_SUITE_P(Fuzz, Seeds, testing::ValuesIn(kTargetNames),
-                         [](const testing::TestParamInfo<std::string_view>& info) {
-                           return std::string(info.param);
+                         [](const testing::TestParamInfo<std::string_view>& param_info) {
+                           return std::string(param_info.param);
                          });
 
 // Regression inputs live only in a known target's directory, under a name that says what broke.

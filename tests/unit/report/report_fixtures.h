@@ -196,7 +196,7 @@ inline std::vector<FlowRecord> all_flows() {
 
 inline analysis::InputResult good_input() {
   analysis::InputResult r;
-  r.info = {"capture.pcap", "pcap", 1, "EN10MB", 262144, false};
+  r.info = {"capture.pcap", "pcap", 1, "EN10MB", 262144, false, "", {}, {}};
   r.stats.packets = 120;
   r.stats.bytes = 64000;
   r.stats.wire_bytes = 64000;
@@ -208,7 +208,7 @@ inline analysis::InputResult good_input() {
 
 inline analysis::InputResult broken_input() {
   analysis::InputResult r;
-  r.info = {"broken.pcap", "pcap", 1, "EN10MB", 65535, true};
+  r.info = {"broken.pcap", "pcap", 1, "EN10MB", 65535, true, "", {}, {}};
   r.stats.packets = 3;
   r.stats.bytes = 900;
   r.stats.tcp_packets = 3;

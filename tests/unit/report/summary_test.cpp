@@ -185,3 +185,27 @@ TEST(Summary, Json) {
 
 }  // namespace
 }  // namespace tlsdiag::report
+
+namespace tlsdiag::report {
+namespace {
+
+TEST(Summary, KeepsInputNotesAndAccountsForEveryFlow) {
+  Summary s;
+  analysis::InputResult in = good_input();
+  in.info.notes = {"pieces overlap in time: a.pcap1 starts before a.pcap ends"};
+  in.stats.flows_reported = 3;
+  in.stats.flows_not_tls = 1;
+  in.stats.flows_without_payload = 1;
+  s.add_input(in);
+  s.add_input(in);
+  ASSERT_EQ(s.input_notes().size(), 2u);
+  EXPECT_EQ(s.input_notes()[0].first, "capture.pcap");
+  EXPECT_EQ(s.totals().flows_seen, 10u);
+  EXPECT_EQ(s.totals().flows_reported + s.totals().flows_not_tls + s.totals().flows_without_payload, 10u);
+  const nlohmann::json totals = summary_to_json(s);
+  EXPECT_EQ(totals["flows_reported"], 6);
+  EXPECT_EQ(totals["flows_without_payload"], 2);
+}
+
+}  // namespace
+}  // namespace tlsdiag::report

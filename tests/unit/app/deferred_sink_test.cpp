@@ -1,0 +1,108 @@
+#include "deferred_sink.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace tlsdiag::app {
+namespace {
+
+// A report stand-in that logs every call; hold() returns null for flows it "does not print"
+// (first_packet divisible by 5), like a report under --only-failures.
+class CallLog final : public analysis::FlowSink {
+ public:
+  struct Held final : analysis::HeldFlow {
+    explicit Held(std::uint64_t n) : first_packet(n) {}
+    std::uint64_t first_packet;
+  };
+  void on_flow(const analysis::FlowRecord& flow) override { log.push_back("flow " + std::to_string(flow.first_packet)); }
+  std::unique_ptr<analysis::HeldFlow> hold(analysis::FlowRecord&& flow) override {
+    log.push_back("hold " + std::to_string(flow.first_packet));
+    if (flow.first_packet % 5 == 0) return nullptr;
+    return std::make_unique<Held>(flow.first_packet);
+  }
+  void release(std::unique_ptr<analysis::HeldFlow> held) override {
+    log.push_back("release " + std::to_string(static_cast<Held&>(*held).first_packet));
+  }
+  void on_input_done(const analysis::InputResult&) override { log.push_back("input"); }
+  void on_finish() override { log.push_back("finish"); }
+  std::vector<std::string> log;
+};
+
+analysis::FlowRecord flow(std::uint64_t first_packet) {
+  analysis::FlowRecord f;
+  f.first_packet = first_packet;
+  return f;
+}
+
+// What an ordered Correlator does with flows 1..7 where 2, 4, 5 and 7 close before earlier ones.
+// |before_step| runs before each call (index 0..n), to connect the sink at any point.
+void correlator_calls(analysis::FlowSink& sink, const std::function<void(int)>& before_step) {
+  int step = 0;
+  auto next = [&] { before_step(step++); };
+  next();
+  auto h2 = sink.hold(flow(2));
+  next();
+  sink.on_flow(flow(1));
+  next();
+  sink.release(std::move(h2));
+  next();
+  auto h4 = sink.hold(flow(4));
+  next();
+  auto h5 = sink.hold(flow(5));
+  next();
+  sink.on_flow(flow(3));
+  next();
+  sink.release(std::move(h4));
+  next();
+  auto h7 = sink.hold(flow(7));
+  next();
+  if (h5) sink.release(std::move(h5));
+  next();
+  sink.on_flow(flow(6));
+  next();
+  if (h7) sink.release(std::move(h7));
+  next();
+}
+
+TEST(DeferredSink, TheReportSeesTheSameCallsWhereverTheInputIsConnected) {
+  CallLog direct;
+  correlator_calls(direct, [](int) {});
+  // A report's null hold means "no release": the correlator then never calls it for flow 5.
+  const std::vector<std::string> want = {"hold 2",  "flow 1", "release 2", "hold 4",
+                                         "hold 5",  "flow 3", "release 4", "hold 7",
+                                         "flow 6",  "release 7"};
+  ASSERT_EQ(direct.log, want);
+
+  // Connected before the first call (the input's turn came first), between any two, or after
+  // the last (the input finished before its turn).
+  for (int connect_at = 0; connect_at <= 12; ++connect_at) {
+    SCOPED_TRACE("connected before call " + std::to_string(connect_at));
+    CallLog report;
+    DeferredSink deferred;
+    correlator_calls(deferred, [&](int step) {
+      if (step == connect_at) deferred.forward_to(report);
+    });
+    if (connect_at == 12) deferred.forward_to(report);
+    EXPECT_EQ(report.log, want);
+  }
+}
+
+TEST(DeferredSink, RecordsUntilConnected) {
+  CallLog report;
+  DeferredSink deferred;
+  deferred.on_flow(flow(1));
+  auto held = deferred.hold(flow(3));
+  EXPECT_EQ(deferred.recorded(), 2u);
+  EXPECT_TRUE(report.log.empty());
+  deferred.forward_to(report);
+  EXPECT_EQ(deferred.recorded(), 0u);
+  EXPECT_EQ(report.log, (std::vector<std::string>{"flow 1", "hold 3"}));
+  deferred.release(std::move(held));
+  EXPECT_EQ(report.log.back(), "release 3");
+}
+
+}  // namespace
+}  // namespace tlsdiag::app
