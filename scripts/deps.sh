@@ -9,7 +9,7 @@ packages=(
   zlib1g-dev libzstd-dev liblzma-dev libbenchmark-dev
   gzip zstd xz-utils
   clang libclang-rt-14-dev
-  python3 python3-jsonschema
+  python3 python3-jsonschema time openssl iproute2
 )
 
 missing=()

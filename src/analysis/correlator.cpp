@@ -13,6 +13,16 @@ const char* direction_name(Direction d) {
   return d == Direction::ClientToServer ? "client" : "server";
 }
 
+// Notes are per event (a gap, a malformed message): a hostile flow can make millions, so a flow
+// keeps the first kMaxNotes and then counts the rest in a last one.
+constexpr std::size_t kMaxNotes = 32;
+void add_note(FlowRecord& f, std::string note) {
+  if (f.notes.size() < kMaxNotes) return f.notes.push_back(std::move(note));
+  if (f.notes.size() == kMaxNotes) f.notes.emplace_back();
+  ++f.notes_omitted;
+  f.notes.back() = std::to_string(f.notes_omitted) + " more notes like the above omitted";
+}
+
 void swap_roles(FlowRecord& f) {
   std::swap(f.client, f.server);
   std::swap(f.encrypted[0], f.encrypted[1]);
@@ -113,7 +123,7 @@ struct Correlator::Apply {
   }
   void operator()(const tls::Malformed& m) {
     step(StepKind::Malformed);
-    flow.notes.push_back(std::string(direction_name(event.dir)) + " " + m.what + ": " +
+    add_note(flow, std::string(direction_name(event.dir)) + " " + m.what + ": " +
                          std::string(errc_message(m.code)) + " at stream byte " + std::to_string(m.stream_offset));
   }
   void operator()(const tls::RolesSwapped&) { swap_roles(flow); }
@@ -123,13 +133,13 @@ struct Correlator::Apply {
       case O::Decrypted: flow.decryption[reassembly::index(event.dir)] = Decryption::Decrypted; return;
       case O::Failed:
         flow.decryption[reassembly::index(event.dir)] = Decryption::Failed;
-        flow.notes.push_back(std::string("key log: the ") + direction_name(event.dir) +
+        add_note(flow, std::string("key log: the ") + direction_name(event.dir) +
                              "'s protected records did not decrypt with the logged secrets");
         return;
       case O::NoKeys: flow.decryption[0] = flow.decryption[1] = Decryption::NoKeys; return;
       case O::UnsupportedSuite:
         flow.decryption[0] = flow.decryption[1] = Decryption::UnsupportedSuite;
-        flow.notes.push_back("key log: secrets found, but the negotiated cipher suite cannot be decrypted");
+        add_note(flow, "key log: secrets found, but the negotiated cipher suite cannot be decrypted");
         return;
     }
   }
@@ -171,11 +181,7 @@ void Correlator::on_open(const reassembly::FlowInfo& info) {
   flow->server = info.server;
   flow->first_seen = flow->last_seen = info.first_seen;
   flow->syn_seen = info.syn_seen;
-  // Room for what a TLS flow records (a few TCP events, one step per record, a history letter
-  // per message), allocated once instead of grown an element at a time.
   flow->tcp_events.reserve(4);
-  flow->steps.reserve(32);
-  flow->history.reserve(24);
   flows_[info.id] = Entry{std::move(flow), nullptr};
   ++stats_.flows_opened;
 }
@@ -193,7 +199,7 @@ void Correlator::on_gap(reassembly::FlowId id, Direction dir, std::uint64_t miss
   FlowRecord* flow = find(id);
   if (flow == nullptr) return;
   add_step(*flow, Step{StepKind::Gap, dir, 0, static_cast<std::uint32_t>(std::min<std::uint64_t>(missing, UINT32_MAX)), ts, 0});
-  flow->notes.push_back(std::to_string(missing) + " bytes missing from the " + direction_name(dir) +
+  add_note(*flow, std::to_string(missing) + " bytes missing from the " + direction_name(dir) +
                         " stream (not captured)");
 }
 
@@ -204,6 +210,12 @@ void Correlator::on_tls(const tls::TlsEvent& event) {
 void Correlator::take_tls(tls::TlsEvent&& event) {
   FlowRecord* flow = find(event.flow);
   if (flow == nullptr) return;
+  if (flow->history.empty()) {
+    // Room for what a TLS flow records (one step per record, a history letter per message),
+    // allocated once at its first TLS event rather than at its SYN: a SYN flood costs less.
+    flow->steps.reserve(32);
+    flow->history.reserve(24);
+  }
   std::visit(Apply{*this, *flow, event}, event.body);
 }
 
@@ -217,7 +229,7 @@ void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Ti
   flow.close_reason = why;
   if (why != reassembly::CloseReason::EndOfCapture) flow.last_seen = std::max(flow.last_seen, ts);
   for (int d = 0; d < 2; ++d)
-    if (stats.dir[d].buffer_cap_hit) flow.notes.push_back(std::string(direction_name(Direction(d))) + " reassembly buffer cap hit");
+    if (stats.dir[d].buffer_cap_hit) add_note(flow, std::string(direction_name(Direction(d))) + " reassembly buffer cap hit");
   entry.closed = true;
   entry.report = attempted_tls(flow);
   if (entry.report) {

@@ -469,6 +469,16 @@ std::size_t Dissector::Context::detect(std::span<const std::uint8_t> bytes) {
     dir.mode = DirectionState::Mode::Tls;
     return 0;
   }
+  // A TLS header whose only fault is a length over the RFC limit (2^14 + 2048): broken or hostile
+  // TLS, not another protocol.
+  RecordHeader shorter = h;
+  shorter.length = 1;
+  if (h.length > kMaxRecordPayload && plausible_record_header(shorter)) {
+    malformed("record", Errc::BadLength, dir.offset);
+    dir.mode = DirectionState::Mode::Tls;
+    dir.resync = true;
+    return bytes.size();
+  }
   if (looks_like_sslv2_client_hello(bytes)) return sslv2(bytes);
   if (looks_like_sslv2_server_hello(bytes)) return sslv2_server_hello(bytes);
   // A server reply framed exactly like one record but with an impossible header (zeroed type or

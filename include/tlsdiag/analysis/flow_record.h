@@ -98,7 +98,8 @@ struct FlowRecord {
   Decryption decryption[2] = {Decryption::None, Decryption::None};
   reassembly::FlowStats stats;
   std::vector<std::uint8_t> non_tls_prefix[2];  // first bytes of a direction that was not TLS
-  std::vector<std::string> notes;  // malformed input, caps hit, gaps: findings with offsets
+  std::vector<std::string> notes;  // malformed input, caps hit, gaps: findings with offsets (capped)
+  std::uint64_t notes_omitted = 0;  // past the cap: counted in the last note
   // The server's chain judged at capture time (only when a chain was seen in clear).
   std::shared_ptr<const CertificateFindings> certificate_findings;
   std::vector<std::string> warnings;  // problems that did not stop the handshake (certificates)

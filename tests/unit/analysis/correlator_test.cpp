@@ -361,6 +361,22 @@ TEST(Correlator, MemoryDoesNotGrowBehindOneOpenFlow) {
   }
 }
 
+// A flow with a million gaps keeps a bounded list of notes, the last one counting the rest.
+TEST(Correlator, NotesAreCappedAndTheRestCounted) {
+  RecordingFlowSink sink;
+  Correlator c(sink, "gaps.pcap");
+  c.on_open(info(1));
+  c.on_tls(event(1, kC2S, client_hello()));
+  for (int i = 0; i < 1000; ++i) c.on_gap(1, kC2S, 1, Timestamp{i});
+  c.on_close(1, CloseReason::Fin, Timestamp{2000}, payload_stats(200, 0));
+  c.on_end(Timestamp{2000});
+  ASSERT_EQ(sink.flows.size(), 1u);
+  const std::vector<std::string>& notes = sink.flows[0].notes;
+  ASSERT_EQ(notes.size(), 33u);
+  EXPECT_EQ(notes.front(), "1 bytes missing from the client stream (not captured)");
+  EXPECT_EQ(notes.back(), "968 more notes like the above omitted");
+}
+
 TEST(Correlator, EventsAfterCloseAreIgnored) {
   RecordingFlowSink sink;
   Correlator c(sink, "late.pcap");

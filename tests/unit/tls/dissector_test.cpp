@@ -275,6 +275,16 @@ TEST(Dissector, ClientHelloSplitAcrossThreeCallsAndTwoRecords) {
 
 // ---- SSLv2, non-TLS, STARTTLS ------------------------------------------------------------------
 
+// A record header whose only fault is its length (2^14 + 2048 + 1, one past RFC 5246's limit) is
+// broken TLS, not another protocol.
+TEST(Dissector, RecordLongerThanTheLimitIsMalformedTls) {
+  Harness h;
+  Bytes stream = {22, 0x03, 0x01, 0x48, 0x01};  // length 18433
+  test::put_bytes(stream, tls12_client_hello("long.example"));
+  EXPECT_TRUE(h.data(kC2S, stream));
+  expect_lines(h.sink.tls_lines(), {"c2s Malformed record bad length @0"});
+}
+
 TEST(Dissector, Sslv2CompatibleHello) {
   const Bytes sslv2 = test::sslv2_client_hello(0x0301, {0x000039, 0x00002f, 0x010080}, {}, test::filled(16, 0xe6));
   test::ServerHelloSpec spec;
