@@ -10,6 +10,7 @@
 #include "batch_progress.h"
 #include "batch_runner.h"
 #include "pipeline.h"
+#include "time_window.h"
 #include "trust_options.h"
 #include "tlsdiag/analysis/certificate_check.h"
 #include "tlsdiag/report/report.h"
@@ -33,6 +34,7 @@ struct AnalyzeOptions {
   unsigned jobs = 0;
   bool merge_rotated = false;
   bool quiet = false;
+  std::string since, until;
   PipelineOptions pipeline;
 };
 
@@ -60,7 +62,13 @@ po::options_description describe(AnalyzeOptions& o) {
       ("merge-rotated", po::bool_switch(&o.merge_rotated),
        "read the rotated pieces of one capture (trace.pcap, trace.pcap1, ...; same directory "
        "and link type) as one time-ordered stream")
-      ("quiet,q", po::bool_switch(&o.quiet), "no progress line and no warnings on stderr (errors still)");
+      ("quiet,q", po::bool_switch(&o.quiet), "no progress line and no warnings on stderr (errors still)")
+      ("since", po::value(&o.since),
+       "report and count only flows whose first packet is at or after TIME (RFC 3339, e.g. "
+       "2024-01-02T03:04:05Z, or a date: its midnight UTC)")
+      ("until", po::value(&o.until),
+       "report and count only flows whose first packet is before TIME (RFC 3339, or a date: "
+       "the whole day is included)");
   return desc;
 }
 
@@ -125,7 +133,12 @@ int analyze_command(int argc, char** argv) {
   }
   if (trust) o.pipeline.trust = trust->get();
   if (keys) o.pipeline.keys = &*keys;
+  const std::optional<report::TimeWindow> window = parse_window(o.since, o.until, "analyze");
+  if (!window) return 2;
+  ropts.window = *window;
   auto rep = report::make_report(*format, out, ropts);
+  WindowSink windowed(*rep, *window);
+  analysis::FlowSink& sink = window->empty() ? static_cast<analysis::FlowSink&>(*rep) : windowed;
 
   std::vector<BatchInput> inputs = find_inputs(o.inputs, o.globs);
   if (o.merge_rotated) inputs = group_rotated_inputs(std::move(inputs));
@@ -137,7 +150,7 @@ int analyze_command(int argc, char** argv) {
   // A progress line would mix with flows streamed to the same terminal (jsonl).
   const bool stdout_busy = *format == report::Format::Jsonl && o.output.empty() && isatty(STDOUT_FILENO);
   ConsoleObserver console(std::cerr, isatty(STDERR_FILENO) && !stdout_busy, o.quiet);
-  run_batch(inputs, o.pipeline, BatchOptions{.jobs = o.jobs}, *rep, &console);
+  run_batch(inputs, o.pipeline, BatchOptions{.jobs = o.jobs}, sink, &console);
   console.clear();
   rep->on_finish();
   out.flush();

@@ -5,8 +5,9 @@
 // summary line at the end (write_summary), in text or JSON Lines, through a LineOutput.
 // Every flow is counted in the LiveTally, printed or not, and for jsonl also in a report::Summary,
 // whose summary_to_json() is the last line (as analyze's): that Summary keeps one entry per
-// distinct failing server (see report/summary.h), the only part of live mode's memory that grows
-// with the run rather than with the traffic of the moment.
+// distinct failing server, and the fleet views' capped entries per server, client and
+// client -> server pair (see report/summary.h, report/fleet.h), the only part of live mode's
+// memory that grows with the run rather than with the traffic of the moment.
 #include <cstdint>
 #include <optional>
 #include <string>

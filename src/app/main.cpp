@@ -1,5 +1,6 @@
 // tlsdiag: explains why TLS handshakes in packet captures failed.
-// Subcommands: analyze (files and directories), live (an interface, as traffic passes).
+// Subcommands: analyze (files and directories), live (an interface, as traffic passes), whatif
+// (which clients a stricter server policy would break).
 // Boost.Program_options lives only in src/app/.
 #include <cstdio>
 #include <iostream>
@@ -8,6 +9,7 @@
 
 #include "analyze_command.h"
 #include "live_command.h"
+#include "whatif_command.h"
 
 namespace {
 constexpr std::string_view kUsage =
@@ -16,6 +18,7 @@ constexpr std::string_view kUsage =
     "commands:\n"
     "  analyze   read capture files (pcap, pcapng) and explain every TLS handshake\n"
     "  live      capture on an interface and explain failed TLS handshakes as they happen\n"
+    "  whatif    which clients in the captures would fail under a stricter server policy\n"
     "\n"
     "Run 'tlsdiag <command> --help' for the options of a command.\n";
 }  // namespace
@@ -27,6 +30,7 @@ int main(int argc, char** argv) {
   }
   const std::string_view command = argv[1];
   if (command == "analyze") return tlsdiag::app::analyze_command(argc - 1, argv + 1);
+  if (command == "whatif") return tlsdiag::app::whatif_command(argc - 1, argv + 1);
   if (command == "live") return tlsdiag::app::live_command(argc - 1, argv + 1);
   if (command == "--version" || command == "version") {
     std::cout << "tlsdiag 0.1.0\n";

@@ -324,7 +324,7 @@ json summary_to_json(const Summary& summary) {
           summary.by_rejected_by()[i];
   }
   const analysis::InputStats& t = summary.totals();
-  return {{"flows", summary.flows()},
+  json out = {{"flows", summary.flows()},
           {"ok", summary.ok()},
           {"established", summary.established()},
           {"failed", summary.failed()},
@@ -355,6 +355,8 @@ json summary_to_json(const Summary& summary) {
           {"flows_reported", t.flows_reported},
           {"flows_not_tls", t.flows_not_tls},
           {"flows_without_payload", t.flows_without_payload}};
+  add_fleet_json(out, summary);
+  return out;
 }
 
 std::string dump_json(const json& value, int indent) {

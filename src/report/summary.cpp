@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "tlsdiag/net/endpoint.h"
+#include "tlsdiag/report/fleet.h"
 #include "tlsdiag/tls/fingerprint.h"
 
 namespace tlsdiag::report {
@@ -10,33 +11,6 @@ namespace tlsdiag::report {
 using analysis::Reason;
 using analysis::Status;
 
-namespace {
-
-using ReasonCounts = std::vector<std::pair<Reason, std::uint64_t>>;
-
-// A tally's reasons stay in the order first seen: usually one or two of them.
-void count_reason(ReasonCounts& counts, Reason reason) {
-  if (static_cast<std::size_t>(reason) >= kReasonCount) return;
-  auto it = std::find_if(counts.begin(), counts.end(),
-                         [&](const auto& entry) { return entry.first == reason; });
-  if (it == counts.end()) counts.emplace_back(reason, 1);
-  else ++it->second;
-}
-
-// The most frequent reason; the first in vocabulary order wins a tie, so rows are deterministic.
-Reason top_reason(const ReasonCounts& counts) {
-  Reason top = static_cast<Reason>(0);
-  std::uint64_t most = 0;
-  for (const auto& [reason, n] : counts) {
-    if (n > most || (n == most && reason < top)) {
-      top = reason;
-      most = n;
-    }
-  }
-  return top;
-}
-
-}  // namespace
 
 std::string server_label(const analysis::FlowRecord& flow) {
   std::string label = net::to_string(flow.server);
@@ -69,14 +43,16 @@ void Summary::add_flow(const analysis::FlowRecord& flow) {
     ++tally.failed;
     count_reason(tally.by_reason, v.reason);
   }
-  add_client_fingerprint(flow);
+  // JA4 hashes with SHA-256: computed once for both views.
+  const std::string ja4 = flow.client_hello ? tls::ja4(*flow.client_hello).hash : std::string();
+  add_client_fingerprint(flow, ja4);
+  fleet_.add_flow(flow, ja4);
 }
 
 // Flows without a ClientHello have no client fingerprint and are not in this view.
-void Summary::add_client_fingerprint(const analysis::FlowRecord& flow) {
+void Summary::add_client_fingerprint(const analysis::FlowRecord& flow, const std::string& ja4) {
   if (!flow.client_hello) return;
   const bool failed = flow.verdict.status == Status::Failed;
-  const std::string ja4 = tls::ja4(*flow.client_hello).hash;
   Ja4 key{};
   std::copy_n(ja4.begin(), std::min(ja4.size(), key.size()), key.begin());
   auto it = client_fingerprints_.find(key);
@@ -119,6 +95,7 @@ void Summary::add_input(const analysis::InputResult& input) {
   totals_.flows_reported += s.flows_reported;
   totals_.flows_not_tls += s.flows_not_tls;
   totals_.flows_without_payload += s.flows_without_payload;
+  totals_.flows_outside_window += s.flows_outside_window;
   if (input.error) input_errors_.push_back({input.info.path, *input.error, input.error_offset});
   for (const std::string& note : input.info.notes) input_notes_.emplace_back(input.info.path, note);
 }

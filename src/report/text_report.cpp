@@ -322,6 +322,12 @@ void TextReport::write_summary() {
   char row[160];
   out_ << paint("Summary", kBold) << '\n';
   out_ << "  inputs      " << s.inputs() << " (" << s.input_errors().size() << " with errors)\n";
+  if (!s.window().empty()) {
+    out_ << "  window      flows whose first packet is";
+    if (s.window().since) out_ << " from " << format_rfc3339(*s.window().since);
+    if (s.window().until) out_ << " before " << format_rfc3339(*s.window().until);
+    out_ << " (" << t.flows_outside_window << " TLS flows outside, not counted)\n";
+  }
   out_ << "  packets     " << t.packets << " (TCP " << t.tcp_packets << ", non-TCP " << t.non_tcp
        << ", non-IP " << t.non_ip << ", truncated " << t.truncated_packets << ", malformed "
        << t.malformed << ")\n";
@@ -330,7 +336,9 @@ void TextReport::write_summary() {
        << s.resumed() << ")\n";
   // Every TCP connection is accounted for, so nothing is lost silently.
   out_ << "  connections " << t.flows_seen << " TCP (" << t.flows_reported << " TLS reported, " << t.flows_not_tls
-       << " other protocols, " << t.flows_without_payload << " without payload)\n";
+       << " other protocols, " << t.flows_without_payload << " without payload";
+  if (t.flows_outside_window != 0) out_ << ", " << t.flows_outside_window << " outside the window";
+  out_ << ")\n";
   if (t.flows_evicted != 0) out_ << "  evicted     " << t.flows_evicted << " flows (flow table full; reported early)\n";
   out_ << "  hellos      " << s.client_hellos() << " ClientHello, " << s.server_hellos()
        << " ServerHello\n";
@@ -367,6 +375,7 @@ void TextReport::write_summary() {
   }
 
   write_failing_fingerprints();
+  write_fleet_text(out_, s.fleet(), kServersShown, options().color);
 
   if (!s.input_errors().empty()) {
     out_ << '\n' << paint("Input errors", kRed) << '\n';

@@ -24,12 +24,14 @@ struct InputStats {
   std::uint64_t malformed = 0;
   std::uint64_t unsupported_link = 0;
   // Every flow seen is accounted for: flows_seen == flows_reported + flows_not_tls +
-  // flows_without_payload (evicted flows are among them: they are reported early, not lost).
+  // flows_without_payload + flows_outside_window (evicted flows are among them: they are
+  // reported early, not lost).
   std::uint64_t flows_seen = 0;
   std::uint64_t flows_evicted = 0;
   std::uint64_t flows_reported = 0;         // handed to the report (TLS, or expected TLS)
   std::uint64_t flows_not_tls = 0;          // both sides spoke another protocol on a non-TLS port
   std::uint64_t flows_without_payload = 0;  // no byte of payload (a SYN scan, a refused connection)
+  std::uint64_t flows_outside_window = 0;   // TLS flows left out by --since / --until
 };
 
 

@@ -25,6 +25,9 @@ nlohmann::json alert_to_json(const analysis::AlertRecord& alert);
 nlohmann::json verdict_to_json(const analysis::Verdict& verdict);
 nlohmann::json input_to_json(const analysis::InputResult& input);
 nlohmann::json summary_to_json(const Summary& summary);
+// Adds the fleet views (by_server, by_client, by_reason_detail; window when set) to |out|, a
+// summary object (fleet_json.cpp).
+void add_fleet_json(nlohmann::json& out, const Summary& summary);
 
 // dump() that never throws: invalid UTF-8 becomes U+FFFD. indent < 0: one line.
 std::string dump_json(const nlohmann::json& value, int indent = -1);

@@ -33,11 +33,12 @@ struct ReportOptions {
   std::size_t max_per_reason = 0;  // text: flows printed per reason group, 0 = no limit
   bool flush_each_flow = false;    // jsonl: flush after every line (live mode)
   std::string tool_version = std::string(kToolVersion);  // "version" in JSON output
+  TimeWindow window{};             // what selected the flows (the summary says so); not a filter
 };
 
 class Report : public analysis::FlowSink {
  public:
-  explicit Report(ReportOptions opts) : opts_(std::move(opts)) {}
+  explicit Report(ReportOptions opts) : opts_(std::move(opts)) { summary_.set_window(opts_.window); }
 
   void on_flow(const analysis::FlowRecord& flow) final;
   void on_input_done(const analysis::InputResult& result) final;

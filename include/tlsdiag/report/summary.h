@@ -3,8 +3,8 @@
 // print (--only-failures). Input: FlowRecords and InputResults, in any order. Output: totals,
 // counts by reason and by rejecting side, the failing servers, flows and failures per client
 // fingerprint (JA4), the input errors. Memory grows with the number of distinct failing servers,
-// client fingerprints (at most kMaxClientFingerprints) and failed inputs, not with the number of
-// flows.
+// client fingerprints (at most kMaxClientFingerprints) and failed inputs, and with the fleet
+// views' servers, clients and pairs (each capped, see fleet.h), not with the number of flows.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +18,8 @@
 #include "tlsdiag/analysis/flow_sink.h"
 #include "tlsdiag/analysis/verdict.h"
 #include "tlsdiag/net/endpoint.h"
+#include "tlsdiag/report/fleet.h"
+#include "tlsdiag/util/timestamp.h"
 
 namespace tlsdiag::report {
 
@@ -51,6 +53,14 @@ struct ClientFingerprintFailures {
 struct UntrackedFingerprints {
   std::uint64_t flows = 0;
   std::uint64_t failed = 0;
+};
+
+// --since / --until: only flows whose first packet is in [since, until) are reported and counted.
+struct TimeWindow {
+  std::optional<Timestamp> since;
+  std::optional<Timestamp> until;
+  bool empty() const { return !since && !until; }
+  bool contains(Timestamp ts) const { return (!since || ts >= *since) && (!until || ts < *until); }
 };
 
 class Summary {
@@ -95,6 +105,13 @@ class Summary {
                                                              bool failing_only = false) const;
   const UntrackedFingerprints& untracked_fingerprints() const { return untracked_fingerprints_; }
 
+  // Per server, per client, per reason: see fleet.h.
+  const FleetViews& fleet() const { return fleet_; }
+
+  // The time window the flows were selected by (the caller's filter; the summary only says so).
+  void set_window(const TimeWindow& window) { window_ = window; }
+  const TimeWindow& window() const { return window_; }
+
   // Process exit status: 2 when an input had an error, else 1 when a handshake failed, else 0.
   int exit_code() const;
 
@@ -116,7 +133,7 @@ class Summary {
     std::string example_sni;
   };
 
-  void add_client_fingerprint(const analysis::FlowRecord& flow);
+  void add_client_fingerprint(const analysis::FlowRecord& flow, const std::string& ja4);
 
   std::uint64_t flows_ = 0;
   std::uint64_t ok_ = 0;
@@ -136,6 +153,8 @@ class Summary {
   std::map<std::string, ServerTally> failing_servers_;
   std::map<Ja4, FingerprintTally> client_fingerprints_;
   UntrackedFingerprints untracked_fingerprints_;
+  FleetViews fleet_;
+  TimeWindow window_;
 };
 
 // "192.0.2.1:443 (example.com)", or without the parenthesis when the flow had no SNI.

@@ -36,6 +36,11 @@ class TextReport : public Report {
   std::array<std::array<std::vector<SpillStore::Ref>, kReasonCount>, 3> blocks_;
 };
 
+// The fleet sections of the text summary: the servers with most failures (at most
+// |servers_shown|) with their inferred policy and certificates, then per failure reason its first
+// and last capture time and top client -> server pairs. Bold headings when |color|.
+void write_fleet_text(std::ostream& out, const FleetViews& fleet, std::size_t servers_shown, bool color);
+
 // Escapes control characters and invalid UTF-8 in text from the capture (SNI, ALPN, payload):
 // "\x1b" instead of the byte, so a crafted name cannot move the cursor or change colours.
 std::string terminal_safe(std::string_view text);

@@ -1,0 +1,141 @@
+#pragma once
+// FleetViews: the fleet-level roll-ups of the summary (issue 6). Input: FlowRecords, in any
+// order. Output: per server endpoint (names, versions and suites negotiated and rejected,
+// certificates served, and an inferred policy sentence), per client address (JA4s, highest
+// version offered, failures by reason), per reason (first and last seen, top client → server
+// pairs). Memory is bounded: at most kMaxServers servers, kMaxClients clients and kMaxPairs pairs
+// per reason are itemised (later ones are counted as "other"), and every per-entry list is capped.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tlsdiag/analysis/flow_record.h"
+#include "tlsdiag/analysis/verdict.h"
+#include "tlsdiag/net/endpoint.h"
+#include "tlsdiag/util/timestamp.h"
+
+namespace tlsdiag::report {
+
+// A set of protocol versions: bit 0 SSL 2.0, 1 SSL 3.0, 2 TLS 1.0, 3 TLS 1.1, 4 TLS 1.2, 5 TLS 1.3
+// (drafts and experiments of TLS 1.3 count as TLS 1.3; anything else is left out).
+using VersionSet = std::uint8_t;
+VersionSet version_bit(std::uint16_t version);
+// The wire codes in |set|, oldest first.
+std::vector<std::uint16_t> versions_in(VersionSet set);
+// "TLS 1.0 or 1.1", "SSL 3.0, TLS 1.0 and 1.1": the names in |set|, oldest first.
+std::string version_list(VersionSet set, std::string_view last_joiner);
+
+// Failures by reason, in the order first seen: usually one or two entries.
+using ReasonCounts = std::vector<std::pair<analysis::Reason, std::uint64_t>>;
+void count_reason(ReasonCounts& counts, analysis::Reason reason);
+// The most frequent reason; the first in vocabulary order wins a tie (Ok when empty).
+analysis::Reason top_reason(const ReasonCounts& counts);
+
+struct ServerCertificate {
+  std::string subject;  // the leaf's, RFC 2253
+  Timestamp not_after;
+  auto operator<=>(const ServerCertificate&) const = default;
+};
+
+// Clients counted one by one up to a cap; past it, |more| says the count is a lower bound.
+struct ClientCount {
+  std::vector<net::IpAddress> clients;  // distinct, sorted
+  bool more = false;
+  void add(const net::IpAddress& ip, std::size_t cap);
+  std::string describe() const;  // "34 clients", "1 client", "256+ clients"
+};
+
+struct ServerView {
+  net::Endpoint server;
+  std::vector<std::string> names;  // SNI values seen, first few, in order seen
+  std::uint64_t flows = 0;
+  std::uint64_t failed = 0;
+  ReasonCounts failures;  // by reason, in order first seen
+  VersionSet negotiated_versions = 0;
+  std::vector<std::uint16_t> negotiated_suites;  // sorted, capped
+  // The best version offered by each client it rejected with protocol_version_mismatch.
+  VersionSet rejected_versions = 0;
+  ClientCount version_rejected;
+  // Suites offered by clients it rejected with no_shared_cipher (GREASE left out): sorted, capped.
+  std::vector<std::uint16_t> rejected_suites;
+  ClientCount cipher_rejected;
+  std::vector<ServerCertificate> certificates;  // distinct leaves, first few
+};
+
+// "accepts TLS 1.2-1.3; rejects clients whose best is TLS 1.0 or 1.1 (34 clients)".
+std::string inferred_policy(const ServerView& view);
+
+struct ClientView {
+  net::IpAddress client;
+  std::vector<std::string> ja4s;  // first few, in order seen
+  std::uint64_t flows = 0;
+  std::uint64_t failed = 0;
+  std::uint16_t highest_offered = 0;  // 0: no ClientHello seen
+  ReasonCounts failures;
+};
+
+// Pairs shown per reason, in the text and JSON summaries.
+inline constexpr std::size_t kTopPairs = 5;
+
+struct PairCount {
+  net::IpAddress client;
+  net::Endpoint server;
+  std::uint64_t flows = 0;
+};
+
+struct ReasonDetail {
+  std::uint64_t flows = 0;
+  Timestamp first_seen, last_seen;  // capture time of the flows' first packets
+  std::map<std::pair<net::IpAddress, net::Endpoint>, std::uint64_t> pairs;  // at most kMaxPairs
+  std::uint64_t untracked_pairs = 0;  // flows whose pair came after kMaxPairs others
+};
+
+// Flows of entries past a cap: counted, not itemised.
+struct Untracked {
+  std::uint64_t flows = 0;
+  std::uint64_t failed = 0;
+};
+
+class FleetViews {
+ public:
+  static constexpr std::size_t kMaxServers = 10'000;
+  static constexpr std::size_t kMaxClients = 10'000;
+  static constexpr std::size_t kMaxPairs = 10'000;
+  static constexpr std::size_t kMaxNames = 4;
+  static constexpr std::size_t kMaxSuites = 32;
+  static constexpr std::size_t kMaxCertificates = 3;
+  static constexpr std::size_t kMaxJa4s = 4;
+  static constexpr std::size_t kMaxClientsCounted = 256;
+
+  // |ja4| is the JA4 of the flow's ClientHello ("" without one); computed when not given.
+  void add_flow(const analysis::FlowRecord& flow, std::string_view ja4);
+  void add_flow(const analysis::FlowRecord& flow);
+
+  // Most failures first, then most flows, then by address; at most |limit| (0 = all).
+  std::vector<ServerView> servers(std::size_t limit) const;
+  std::vector<ClientView> clients(std::size_t limit) const;
+  const Untracked& untracked_servers() const { return untracked_servers_; }
+  const Untracked& untracked_clients() const { return untracked_clients_; }
+  // Indexed by analysis::Reason; flows == 0 for reasons never seen.
+  const ReasonDetail& reason(analysis::Reason r) const { return reasons_[static_cast<std::size_t>(r)]; }
+  // The most frequent pairs of |r|, most flows first, ties by address; at most |limit|.
+  std::vector<PairCount> top_pairs(analysis::Reason r, std::size_t limit) const;
+
+ private:
+  void add_server(const analysis::FlowRecord& flow);
+  void add_client(const analysis::FlowRecord& flow, std::string_view ja4);
+  void add_reason(const analysis::FlowRecord& flow);
+
+  std::map<net::Endpoint, ServerView> servers_;
+  std::map<net::IpAddress, ClientView> clients_;
+  std::array<ReasonDetail, static_cast<std::size_t>(analysis::Reason::kCount)> reasons_{};
+  Untracked untracked_servers_;
+  Untracked untracked_clients_;
+};
+
+}  // namespace tlsdiag::report

@@ -1,0 +1,254 @@
+#include "tlsdiag/report/fleet.h"
+
+#include <algorithm>
+
+#include "tlsdiag/analysis/certificate_check.h"
+#include "tlsdiag/tls/fingerprint.h"
+#include "tlsdiag/tls/registry.h"
+
+namespace tlsdiag::report {
+
+using analysis::Reason;
+using analysis::RejectedBy;
+using analysis::Status;
+
+namespace {
+
+constexpr std::uint16_t kVersionCodes[] = {0x0002, 0x0300, 0x0301, 0x0302, 0x0303, 0x0304};
+
+// Adds |value| to the sorted vector |set| unless present or |set| holds |cap| values already.
+void insert_capped(std::vector<std::uint16_t>& set, std::uint16_t value, std::size_t cap) {
+  auto it = std::lower_bound(set.begin(), set.end(), value);
+  if (it != set.end() && *it == value) return;
+  if (set.size() >= cap) return;
+  set.insert(it, value);
+}
+
+// The highest offered version of a ClientHello (GREASE left out); 0 when it offered none.
+std::uint16_t best_offered(const tls::ClientHello& hello) {
+  const std::vector<std::uint16_t> versions = hello.offered_versions();  // best first
+  return versions.empty() ? 0 : versions.front();
+}
+
+}  // namespace
+
+void count_reason(ReasonCounts& counts, Reason reason) {
+  if (static_cast<std::size_t>(reason) >= static_cast<std::size_t>(Reason::kCount)) return;
+  auto it = std::find_if(counts.begin(), counts.end(),
+                         [&](const auto& entry) { return entry.first == reason; });
+  if (it == counts.end()) counts.emplace_back(reason, 1);
+  else ++it->second;
+}
+
+Reason top_reason(const ReasonCounts& counts) {
+  Reason top = static_cast<Reason>(0);
+  std::uint64_t most = 0;
+  for (const auto& [reason, n] : counts) {
+    if (n > most || (n == most && reason < top)) {
+      top = reason;
+      most = n;
+    }
+  }
+  return top;
+}
+
+VersionSet version_bit(std::uint16_t version) {
+  // Drafts (0x7fNN) and pre-RFC experiments (0xfbNN, 0x7eNN) of TLS 1.3 count as TLS 1.3.
+  const auto high = static_cast<std::uint8_t>(version >> 8);
+  if (high == 0x7f || high == 0xfb || high == 0x7e) version = tls::version::kTls13;
+  for (std::size_t i = 0; i < std::size(kVersionCodes); ++i)
+    if (kVersionCodes[i] == version) return static_cast<VersionSet>(1u << i);
+  return 0;
+}
+
+std::vector<std::uint16_t> versions_in(VersionSet set) {
+  std::vector<std::uint16_t> out;
+  for (std::size_t i = 0; i < std::size(kVersionCodes); ++i)
+    if (set & (1u << i)) out.push_back(kVersionCodes[i]);
+  return out;
+}
+
+std::string version_list(VersionSet set, std::string_view last_joiner) {
+  const std::vector<std::uint16_t> versions = versions_in(set);
+  std::string out;
+  std::string family;
+  for (std::size_t i = 0; i < versions.size(); ++i) {
+    const std::string name = tls::version_name(versions[i]);  // "TLS 1.2"
+    const std::size_t space = name.find(' ');
+    const std::string this_family = name.substr(0, space);
+    if (i != 0) out += i + 1 == versions.size() ? " " + std::string(last_joiner) + " " : ", ";
+    // "TLS 1.0 or 1.1": the family is named once per run.
+    out += this_family == family && space != std::string::npos ? name.substr(space + 1) : name;
+    family = this_family;
+  }
+  return out;
+}
+
+void ClientCount::add(const net::IpAddress& ip, std::size_t cap) {
+  auto it = std::lower_bound(clients.begin(), clients.end(), ip);
+  if (it != clients.end() && *it == ip) return;
+  if (clients.size() >= cap) {
+    more = true;
+    return;
+  }
+  clients.insert(it, ip);
+}
+
+std::string ClientCount::describe() const {
+  std::string out = std::to_string(clients.size());
+  if (more) out += '+';
+  return out + (clients.size() == 1 && !more ? " client" : " clients");
+}
+
+std::string inferred_policy(const ServerView& view) {
+  std::vector<std::string> parts;
+  if (view.negotiated_versions != 0) {
+    const std::vector<std::uint16_t> versions = versions_in(view.negotiated_versions);
+    std::string accepts = "accepts " + tls::version_name(versions.front());
+    if (versions.size() > 1) {
+      const std::string last = tls::version_name(versions.back());
+      const std::size_t space = last.find(' ');
+      const bool same_family = last.substr(0, space) == accepts.substr(8, accepts.find(' ', 8) - 8);
+      accepts += "-" + (same_family ? last.substr(space + 1) : last);  // ASCII, as the text report is
+    }
+    parts.push_back(std::move(accepts));
+  }
+  if (view.rejected_versions != 0)
+    parts.push_back("rejects clients whose best is " + version_list(view.rejected_versions, "or") + " (" +
+                    view.version_rejected.describe() + ")");
+  if (!view.cipher_rejected.clients.empty())
+    parts.push_back("rejects clients with no cipher suite it accepts (" + view.cipher_rejected.describe() + ")");
+  if (parts.empty()) return view.failed == 0 ? "no handshake reached a ServerHello" : "no handshake accepted";
+  std::string out;
+  for (const std::string& part : parts) out += (out.empty() ? "" : "; ") + part;
+  return out;
+}
+
+void FleetViews::add_flow(const analysis::FlowRecord& flow) {
+  add_flow(flow, flow.client_hello ? tls::ja4(*flow.client_hello).hash : std::string());
+}
+
+void FleetViews::add_flow(const analysis::FlowRecord& flow, std::string_view ja4) {
+  add_server(flow);
+  add_client(flow, ja4);
+  add_reason(flow);
+}
+
+void FleetViews::add_server(const analysis::FlowRecord& flow) {
+  const bool failed = flow.verdict.status == Status::Failed;
+  auto it = servers_.find(flow.server);
+  if (it == servers_.end()) {
+    if (servers_.size() >= kMaxServers) {
+      ++untracked_servers_.flows;
+      if (failed) ++untracked_servers_.failed;
+      return;
+    }
+    it = servers_.emplace(flow.server, ServerView{}).first;
+    it->second.server = flow.server;
+  }
+  ServerView& v = it->second;
+  ++v.flows;
+  if (failed) {
+    ++v.failed;
+    count_reason(v.failures, flow.verdict.reason);
+  }
+  const tls::ClientHello* hello = flow.client_hello ? &*flow.client_hello : nullptr;
+  if (hello && !hello->sni.empty() && v.names.size() < kMaxNames &&
+      std::find(v.names.begin(), v.names.end(), hello->sni) == v.names.end())
+    v.names.push_back(hello->sni);
+  if (flow.server_hello) {
+    v.negotiated_versions |= version_bit(flow.server_hello->selected_version);
+    insert_capped(v.negotiated_suites, flow.server_hello->cipher_suite, kMaxSuites);
+  }
+  if (hello && failed && flow.verdict.rejected_by == RejectedBy::Server) {
+    if (flow.verdict.reason == Reason::ProtocolVersionMismatch) {
+      v.rejected_versions |= version_bit(best_offered(*hello));
+      v.version_rejected.add(flow.client.ip, kMaxClientsCounted);
+    } else if (flow.verdict.reason == Reason::NoSharedCipher) {
+      for (std::uint16_t suite : hello->cipher_suites)
+        if (!tls::is_grease(suite)) insert_capped(v.rejected_suites, suite, kMaxSuites);
+      v.cipher_rejected.add(flow.client.ip, kMaxClientsCounted);
+    }
+  }
+  if (flow.certificate_findings && !flow.certificate_findings->chain.empty() &&
+      v.certificates.size() < kMaxCertificates) {
+    const analysis::CertificateInfo& leaf = flow.certificate_findings->chain.front();
+    ServerCertificate cert{leaf.subject, leaf.not_after};
+    if (std::find(v.certificates.begin(), v.certificates.end(), cert) == v.certificates.end())
+      v.certificates.push_back(std::move(cert));
+  }
+}
+
+void FleetViews::add_client(const analysis::FlowRecord& flow, std::string_view ja4) {
+  const bool failed = flow.verdict.status == Status::Failed;
+  auto it = clients_.find(flow.client.ip);
+  if (it == clients_.end()) {
+    if (clients_.size() >= kMaxClients) {
+      ++untracked_clients_.flows;
+      if (failed) ++untracked_clients_.failed;
+      return;
+    }
+    it = clients_.emplace(flow.client.ip, ClientView{}).first;
+    it->second.client = flow.client.ip;
+  }
+  ClientView& v = it->second;
+  ++v.flows;
+  if (failed) {
+    ++v.failed;
+    count_reason(v.failures, flow.verdict.reason);
+  }
+  if (!flow.client_hello) return;
+  const std::uint16_t best = best_offered(*flow.client_hello);
+  if (best != 0 && (v.highest_offered == 0 || tls::version_rank(best) > tls::version_rank(v.highest_offered)))
+    v.highest_offered = best;
+  if (!ja4.empty() && v.ja4s.size() < kMaxJa4s && std::find(v.ja4s.begin(), v.ja4s.end(), ja4) == v.ja4s.end())
+    v.ja4s.emplace_back(ja4);
+}
+
+void FleetViews::add_reason(const analysis::FlowRecord& flow) {
+  const auto index = static_cast<std::size_t>(flow.verdict.reason);
+  if (index >= reasons_.size()) return;
+  ReasonDetail& d = reasons_[index];
+  if (d.flows == 0 || flow.first_seen < d.first_seen) d.first_seen = flow.first_seen;
+  if (d.flows == 0 || flow.first_seen > d.last_seen) d.last_seen = flow.first_seen;
+  ++d.flows;
+  const auto key = std::make_pair(flow.client.ip, flow.server);
+  auto it = d.pairs.find(key);
+  if (it != d.pairs.end()) ++it->second;
+  else if (d.pairs.size() < kMaxPairs) d.pairs.emplace(key, 1);
+  else ++d.untracked_pairs;
+}
+
+std::vector<ServerView> FleetViews::servers(std::size_t limit) const {
+  std::vector<ServerView> rows;
+  rows.reserve(servers_.size());
+  for (const auto& [endpoint, view] : servers_) rows.push_back(view);
+  // The map is ordered by address, so a stable sort keeps that order for ties.
+  std::stable_sort(rows.begin(), rows.end(), [](const ServerView& a, const ServerView& b) {
+    return a.failed != b.failed ? a.failed > b.failed : a.flows > b.flows;
+  });
+  if (limit != 0 && rows.size() > limit) rows.resize(limit);
+  return rows;
+}
+
+std::vector<ClientView> FleetViews::clients(std::size_t limit) const {
+  std::vector<ClientView> rows;
+  rows.reserve(clients_.size());
+  for (const auto& [ip, view] : clients_) rows.push_back(view);
+  std::stable_sort(rows.begin(), rows.end(), [](const ClientView& a, const ClientView& b) {
+    return a.failed != b.failed ? a.failed > b.failed : a.flows > b.flows;
+  });
+  if (limit != 0 && rows.size() > limit) rows.resize(limit);
+  return rows;
+}
+
+std::vector<PairCount> FleetViews::top_pairs(Reason r, std::size_t limit) const {
+  std::vector<PairCount> rows;
+  for (const auto& [pair, n] : reason(r).pairs) rows.push_back({pair.first, pair.second, n});
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const PairCount& a, const PairCount& b) { return a.flows > b.flows; });
+  if (limit != 0 && rows.size() > limit) rows.resize(limit);
+  return rows;
+}
+
+}  // namespace tlsdiag::report
