@@ -9,6 +9,7 @@
 #include "batch_inputs.h"
 #include "batch_progress.h"
 #include "batch_runner.h"
+#include "command_line.h"
 #include "pipeline.h"
 #include "time_window.h"
 #include "trust_options.h"
@@ -74,28 +75,7 @@ po::options_description describe(AnalyzeOptions& o) {
 
 int parse(int argc, char** argv, AnalyzeOptions& o) {
   auto desc = describe(o);
-  po::options_description hidden;
-  hidden.add_options()("input", po::value(&o.inputs));
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("input", -1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "tlsdiag analyze: " << e.what() << "\n" << desc;
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << desc;
-    return 0;
-  }
-  if (o.inputs.empty()) {
-    std::cerr << "tlsdiag analyze: no input files\n" << desc;
-    return 2;
-  }
+  if (int rc = parse_command_line("analyze", argc, argv, desc, o.inputs); rc >= 0) return rc;
   return -1;
 }
 

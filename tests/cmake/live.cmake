@@ -8,7 +8,8 @@ list(REMOVE_ITEM app_under_test
   ${CMAKE_SOURCE_DIR}/src/app/main.cpp
   ${CMAKE_SOURCE_DIR}/src/app/analyze_command.cpp
   ${CMAKE_SOURCE_DIR}/src/app/live_command.cpp
-  ${CMAKE_SOURCE_DIR}/src/app/whatif_command.cpp)
+  ${CMAKE_SOURCE_DIR}/src/app/whatif_command.cpp
+  ${CMAKE_SOURCE_DIR}/src/app/command_line.cpp)
 if(app_tests)
   add_executable(test_app ${app_tests} ${app_under_test})
   target_include_directories(test_app PRIVATE ${CMAKE_SOURCE_DIR}/src/app ${CMAKE_CURRENT_SOURCE_DIR}/unit/app)
