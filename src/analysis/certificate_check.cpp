@@ -1,6 +1,9 @@
 #include "tlsdiag/analysis/certificate_check.h"
 
 #include <arpa/inet.h>
+
+#include <string>
+#include <unordered_map>
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -13,6 +16,8 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <string>
+#include <unordered_map>
 #include <array>
 #include <chrono>
 #include <climits>
@@ -206,7 +211,7 @@ CertificateInfo describe(X509* x) {
 }
 
 struct Parsed {
-  X509Ptr x509;  // null when the DER did not parse
+  std::shared_ptr<X509> x509;  // null when the DER did not parse; shared with the cache
   CertificateInfo info;
   bool times_ok = false;  // notBefore and notAfter were read
 };
@@ -220,7 +225,7 @@ Parsed parse(std::span<const std::uint8_t> der) {
   }
   const unsigned char* cursor = der.data();
   const long len = static_cast<long>(std::min<std::size_t>(der.size(), LONG_MAX));
-  p.x509.reset(d2i_X509(nullptr, &cursor, len));
+  p.x509.reset(d2i_X509(nullptr, &cursor, len), X509Free{});
   if (!p.x509) {
     p.info.parse_error = true;
     p.info.error = "not a DER certificate: " + openssl_reason("ASN.1 decoding failed");
@@ -417,15 +422,35 @@ std::string names_in(const CertificateInfo& leaf) {
 
 CertificateInfo parse_certificate_der(std::span<const std::uint8_t> der) { return parse(der).info; }
 
+struct CertificateCache::Impl {
+  std::unordered_map<std::string, Parsed> by_der;
+};
+CertificateCache::CertificateCache() : impl_(std::make_unique<Impl>()) {}
+CertificateCache::~CertificateCache() = default;
+std::size_t CertificateCache::size() const { return impl_->by_der.size(); }
+
+namespace {
+
+Parsed cached_parse(std::span<const std::uint8_t> der, CertificateCache* cache) {
+  if (cache == nullptr || der.empty()) return parse(der);
+  auto& map = cache->impl().by_der;
+  std::string key(reinterpret_cast<const char*>(der.data()), der.size());
+  if (const auto it = map.find(key); it != map.end()) return it->second;
+  if (map.size() >= CertificateCache::kMaxEntries) map.clear();
+  return map.emplace(std::move(key), parse(der)).first->second;
+}
+
+}  // namespace
+
 CertificateFindings check_chain(std::span<const CertificateRecord> certificates, const ChainContext& context,
-                                x509_store_st* store) {
+                                x509_store_st* store, CertificateCache* cache) {
   CertificateFindings f;
   f.any = !certificates.empty();
   f.server_name = context.server_name;
   f.capture_time = context.capture_time;
   std::vector<Parsed> chain;
   for (const CertificateRecord& record : certificates) {
-    chain.push_back(parse(record.der));
+    chain.push_back(cached_parse(record.der, cache));
     f.chain.push_back(chain.back().info);
   }
   for (std::size_t i = 0; i < chain.size(); ++i)
@@ -445,7 +470,7 @@ CertificateFindings check_chain(std::span<const CertificateRecord> certificates,
   return f;
 }
 
-CertificateFindings check_chain(const FlowRecord& flow, x509_store_st* store) {
+CertificateFindings check_chain(const FlowRecord& flow, x509_store_st* store, CertificateCache* cache) {
   ChainContext context;
   if (flow.client_hello) context.server_name = flow.client_hello->sni;
   context.capture_time = flow.first_seen;
@@ -454,7 +479,7 @@ CertificateFindings check_chain(const FlowRecord& flow, x509_store_st* store) {
   });
   if (step != flow.steps.end()) context.capture_time = step->ts;
   context.handshake_completed = flow.established;
-  return check_chain(flow.certificates, context, store);
+  return check_chain(flow.certificates, context, store, cache);
 }
 
 std::string CertificateFindings::summary() const {

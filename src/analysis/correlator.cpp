@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "tlsdiag/analysis/certificate_check.h"
 #include "tlsdiag/analysis/history.h"
 #include "tlsdiag/tls/registry.h"
 #include "tlsdiag/util/errc.h"
@@ -146,7 +147,11 @@ struct Correlator::Apply {
 };
 
 Correlator::Correlator(FlowSink& next, std::string source_file, bool ordered, x509_store_st* trust)
-    : next_(next), source_file_(std::move(source_file)), ordered_(ordered), trust_(trust) {}
+    : next_(next),
+      source_file_(std::move(source_file)),
+      ordered_(ordered),
+      trust_(trust),
+      certificates_(std::make_unique<CertificateCache>()) {}
 Correlator::~Correlator() = default;
 
 Correlator::Entry* Correlator::lookup(reassembly::FlowId id) {
@@ -233,7 +238,7 @@ void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Ti
   entry.closed = true;
   entry.report = attempted_tls(flow);
   if (entry.report) {
-    finalize(flow, trust_);
+    finalize(flow, trust_, certificates_.get());
     ++stats_.flows_reported;
   } else {
     const bool any_payload = stats.dir[0].payload_bytes + stats.dir[1].payload_bytes > 0;

@@ -64,7 +64,7 @@ bool attempted_tls(const FlowRecord& f) {
   return is_tls_port(f.server.port) || (looks_like_http_request(f.non_tls_prefix[0]) && server_silent_close);
 }
 
-void finalize(FlowRecord& f, x509_store_st* trust) {
+void finalize(FlowRecord& f, x509_store_st* trust, CertificateCache* cache) {
   const bool tls13 = f.server_hello && tls::version_rank(f.server_hello->selected_version) == tls::version::kTls13;
   if (tls13 && handshake_decrypted(f)) {
     // Decrypted: both Finished messages are seen, and so is any alert (a server that rejects the
@@ -92,7 +92,7 @@ void finalize(FlowRecord& f, x509_store_st* trust) {
                 f.history.find('k') == std::string::npos && has_step(f, StepKind::ChangeCipherSpec, Direction::ServerToClient);
   }
   if (!f.certificates.empty()) {
-    auto findings = std::make_shared<CertificateFindings>(check_chain(f, trust));
+    auto findings = std::make_shared<CertificateFindings>(check_chain(f, trust, cache));
     f.warnings = findings->warnings;
     f.certificate_findings = std::move(findings);
   }

@@ -75,15 +75,36 @@ struct ChainContext {
   bool handshake_completed = false;  // problems become "the client accepted ..." warnings
 };
 
+// CertificateCache: parsed certificates by their DER bytes. A server sends the same chain to every
+// client, and parsing one (d2i_X509 and its key lookups) costs more than all the rest of a flow,
+// so a pipeline keeps one cache and parses each distinct certificate once. Bounded: cleared when
+// it holds kMaxEntries. Not shared between threads (one per pipeline).
+class CertificateCache {
+ public:
+  static constexpr std::size_t kMaxEntries = 1024;
+  CertificateCache();
+  ~CertificateCache();
+  CertificateCache(const CertificateCache&) = delete;
+  CertificateCache& operator=(const CertificateCache&) = delete;
+  std::size_t size() const;  // distinct certificates held
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
 // Judges |certificates| (leaf first). |store| may be null; when given, trust is checked at
 // capture time for the TLS server purpose. Validity-period errors do not make a chain
 // untrusted: they are reported by expired / not_yet_valid and in warnings.
 CertificateFindings check_chain(std::span<const CertificateRecord> certificates,
-                                const ChainContext& context, x509_store_st* store = nullptr);
+                                const ChainContext& context, x509_store_st* store = nullptr,
+                                CertificateCache* cache = nullptr);
 
 // The flow's chain against its SNI, at the time of the Certificate message (first_seen when
 // that step was not kept).
-CertificateFindings check_chain(const FlowRecord& flow, x509_store_st* store = nullptr);
+CertificateFindings check_chain(const FlowRecord& flow, x509_store_st* store = nullptr,
+                                CertificateCache* cache = nullptr);
 
 // TrustStore: an owned X509_STORE for the trust check, filled from a CA bundle (PEM), a hashed
 // CA directory (`openssl rehash`), and/or OpenSSL's default system paths. Loading happens at

@@ -19,6 +19,8 @@ struct x509_store_st;
 
 namespace tlsdiag::analysis {
 
+class CertificateCache;  // certificate_check.h
+
 struct CorrelatorStats {
   std::uint64_t flows_opened = 0;
   std::uint64_t flows_reported = 0;
@@ -62,6 +64,7 @@ class Correlator : public tls::TlsEventSink {
   std::string source_file_;
   bool ordered_;
   x509_store_st* trust_;
+  std::unique_ptr<CertificateCache> certificates_;  // each server's chain parsed once
   // Open flows and closed ones waiting for their turn, by id (the StreamTable numbers flows in
   // order of their first packet, so the first entry is the next to release). Events come in
   // runs per flow: the last entry looked up is remembered.
@@ -73,7 +76,7 @@ class Correlator : public tls::TlsEventSink {
 
 // Fills established, resumed, the certificate findings and the verdict of a finished flow
 // (exposed for tests). |trust| is an optional X509_STORE for the chain's trust check.
-void finalize(FlowRecord& flow, x509_store_st* trust = nullptr);
+void finalize(FlowRecord& flow, x509_store_st* trust = nullptr, CertificateCache* cache = nullptr);
 // Whether a finished flow is reported: it attempted TLS, or met a TLS peer.
 bool attempted_tls(const FlowRecord& flow);
 

@@ -615,3 +615,31 @@ TEST(CertificateSamples, ThroughThePipeline) {
 
 }  // namespace
 }  // namespace tlsdiag::analysis
+
+namespace tlsdiag::analysis {
+namespace {
+
+// The cache parses each distinct certificate once and changes no finding.
+TEST(CertificateCache, SameFindingsAndEachCertificateParsedOnce) {
+  const std::vector<CertificateRecord> chain = {
+      {read_bytes(test::source_dir() / "tests" / "data" / "certs" / "wronghost.der"), 0},
+      {read_bytes(test::source_dir() / "tests" / "data" / "certs" / "intermediate.der"), 0}};
+  ChainContext context;
+  context.server_name = "shop.example";
+  context.capture_time = Timestamp::from_sec_nsec(1'720'000'000, 0);  // mid-2024
+  const CertificateFindings plain = check_chain(chain, context);
+  CertificateCache cache;
+  for (int i = 0; i < 3; ++i) {
+    const CertificateFindings cached = check_chain(chain, context, nullptr, &cache);
+    EXPECT_EQ(cached.summary(), plain.summary());
+    EXPECT_EQ(cached.warnings, plain.warnings);
+    EXPECT_EQ(cached.hostname_mismatch, plain.hostname_mismatch);
+    ASSERT_EQ(cached.chain.size(), 2u);
+    EXPECT_EQ(cached.chain[0].sha256_fingerprint, plain.chain[0].sha256_fingerprint);
+  }
+  EXPECT_TRUE(plain.hostname_mismatch);
+  EXPECT_EQ(cache.size(), 2u);
+}
+
+}  // namespace
+}  // namespace tlsdiag::analysis
