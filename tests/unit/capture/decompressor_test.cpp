@@ -9,6 +9,7 @@
 
 #include "compressors.h"
 #include "support/pcap_file_writer.h"
+#include "temp_file_fixture.h"
 #include "tlsdiag/capture/decompressed_stream.h"
 #include "tlsdiag/capture/file_source.h"
 
@@ -69,15 +70,7 @@ Bytes decode_all(Compression codec, const Bytes& compressed, std::size_t piece) 
   return out;
 }
 
-class CompressedFileTest : public ::testing::Test {
- protected:
-  std::string write(const std::string& name, const Bytes& bytes) {
-    const auto path = dir_.file(name);
-    test::write_file(path, bytes);
-    return path.string();
-  }
-  test::TempDir dir_;
-};
+class CompressedFileTest : public TempFileTest {};
 
 TEST(DetectCompression, ByMagicNumber) {
   struct Case {

@@ -8,6 +8,7 @@
 
 #include "support/packet_builder.h"
 #include "support/pcap_file_writer.h"
+#include "temp_file_fixture.h"
 #include "tlsdiag/capture/link_types.h"
 
 namespace tlsdiag::capture {
@@ -63,15 +64,7 @@ std::vector<PcapRecord> three_records() {
 
 Timestamp to_micro(Timestamp t) { return Timestamp{t.ns / 1000 * 1000}; }
 
-class FileSourceTest : public ::testing::Test {
- protected:
-  std::string write(const std::string& name, const Bytes& bytes) {
-    const auto path = dir_.file(name);
-    test::write_file(path, bytes);
-    return path.string();
-  }
-  test::TempDir dir_;
-};
+class FileSourceTest : public TempFileTest {};
 
 TEST_F(FileSourceTest, ReadsClassicPcapInEachPrecisionAndByteOrder) {
   const auto records = three_records();
