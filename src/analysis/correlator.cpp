@@ -222,6 +222,18 @@ void Correlator::take_tls(tls::TlsEvent&& event) {
     flow->history.reserve(24);
   }
   std::visit(Apply{*this, *flow, event}, event.body);
+  if (streams_ != nullptr && !ordered_ && outcome_known(*flow, event.ts)) report_decided(event.flow, *flow, event.ts);
+}
+
+void Correlator::report_decided(reassembly::FlowId id, FlowRecord& flow, Timestamp now) {
+  const std::optional<reassembly::FlowStats> stats = streams_->current_stats(flow.client, flow.server);
+  if (stats) flow.stats = *stats;
+  flow.close_reason = reassembly::CloseReason::Open;
+  flow.last_seen = std::max(flow.last_seen, now);
+  finalize(flow, trust_, certificates_.get());
+  ++stats_.flows_reported;
+  next_.on_flow(flow);
+  forget(flows_.find(id));  // what the connection does next is not looked at
 }
 
 void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Timestamp ts,

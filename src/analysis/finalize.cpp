@@ -64,6 +64,20 @@ bool attempted_tls(const FlowRecord& f) {
   return is_tls_port(f.server.port) || (looks_like_http_request(f.non_tls_prefix[0]) && server_silent_close);
 }
 
+bool outcome_known(const FlowRecord& f, Timestamp now) {
+  if (has_fatal_visible_alert(f)) return true;
+  if (!f.server_hello) return false;
+  if (tls::version_rank(f.server_hello->selected_version) == tls::version::kTls13) {
+    const Tls13Outcome o = tls13_outcome(f);
+    return o.client_finished && !o.client_aborted && o.server_answered &&
+           now.ns - o.client_finished_at.ns > kPromptAlertNs;
+  }
+  if (f.server_hello->selected_version == tls::version::kSsl2) return false;
+  // The client's application data comes after it accepted the server (a client that rejects the
+  // certificate after the handshake sends an alert instead).
+  return established_tls12(f) && f.encrypted[0].application_records > 0 && !has_fatal_plain_alert(f);
+}
+
 void finalize(FlowRecord& f, x509_store_st* trust, CertificateCache* cache) {
   const bool tls13 = f.server_hello && tls::version_rank(f.server_hello->selected_version) == tls::version::kTls13;
   if (tls13 && handshake_decrypted(f)) {

@@ -39,7 +39,10 @@ Tls13Outcome tls13_outcome(const FlowRecord& flow) {
   out.client_finished_flight = true;
   out.client_flight_records = static_cast<std::uint32_t>(client_flight.size());
   out.first_client_record = client_flight.front()->length;
-  out.client_finished = std::ranges::any_of(client_all, [](const Step* s) { return s->length > kMaxAlertRecord; });
+  const auto finished = std::ranges::find_if(client_all, [](const Step* s) { return s->length > kMaxAlertRecord; });
+  out.client_finished = finished != client_all.end();
+  if (out.client_finished) out.client_finished_at = (*finished)->ts;
+  out.server_answered = std::ranges::any_of(server_after_client, [](const Step* s) { return s->length > kMaxAlertRecord; });
   out.client_aborted = client_all.size() == 1 && client_all.front()->length <= kMaxAlertRecord;
   if (out.client_aborted) {
     out.alert = client_all.front();

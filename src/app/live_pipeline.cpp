@@ -22,7 +22,9 @@ LivePipeline::LivePipeline(analysis::FlowSink& sink, const LivePipelineOptions& 
       dissector_(correlator_, options.keys),
       streams_(dissector_, limits_for(options)),
       decoder_(streams_),
-      ring_(ring) {}
+      ring_(ring) {
+  correlator_.report_when_decided(streams_);
+}
 
 void LivePipeline::on_packet(const capture::Packet& packet) {
   if (!newest_ || packet.ts > *newest_) newest_ = packet.ts;

@@ -1,7 +1,7 @@
 #pragma once
 // LivePipeline: the analysis chain of live mode, built from the end: the given FlowSink (the
 // report, or the failure recorder in front of it) <- Correlator (unordered: each flow is handed
-// on as soon as it closes) <- Dissector <- StreamTable <- PacketDecoder. With a PacketRing, every
+// on as soon as its handshake's outcome is known, or when it closes) <- Dissector <- StreamTable <- PacketDecoder. With a PacketRing, every
 // packet is copied into it before the decoder sees it (--write-failures).
 //
 // Input: packets in capture order (a PacketSink, fed by LiveSource), the clock (expire), the

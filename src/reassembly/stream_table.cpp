@@ -259,15 +259,9 @@ void StreamTable::close(std::uint32_t slot, CloseReason why, Timestamp ts) {
 
 void StreamTable::retire(std::uint32_t slot, CloseReason why, Timestamp ts) {
   Flow& flow = flows_.slots[slot];
-  FlowStats flow_stats;
-  for (int i = 0; i < 2; ++i) {
-    DirectionStats& d = flow_stats.dir[i];
-    d = flow.dir[i].stats();
-    d.packets = flow.sender[i].packets;
-    d.first_ttl = flow.sender[i].first_ttl;
-    d.last_ttl = flow.sender[i].last_ttl;
+  const FlowStats flow_stats = stats_of(flow);
+  for (const DirectionStats& d : flow_stats.dir)
     if (d.buffer_cap_hit) ++stats_.buffer_cap_hits;
-  }
   count_close(why);
   next_.on_close(flow.info.id, why, ts, flow_stats);
   if (why == CloseReason::Fin || why == CloseReason::Rst || why == CloseReason::Evicted) {
@@ -276,6 +270,28 @@ void StreamTable::retire(std::uint32_t slot, CloseReason why, Timestamp ts) {
   flow_index_.erase(flow.hash, slot);
   release(flows_, slot);
   --open_count_;
+}
+
+FlowStats StreamTable::stats_of(const Flow& flow) {
+  FlowStats out;
+  for (int i = 0; i < 2; ++i) {
+    DirectionStats& d = out.dir[i];
+    d = flow.dir[i].stats();
+    d.packets = flow.sender[i].packets;
+    d.first_ttl = flow.sender[i].first_ttl;
+    d.last_ttl = flow.sender[i].last_ttl;
+  }
+  return out;
+}
+
+std::optional<FlowStats> StreamTable::current_stats(const net::Endpoint& client, const net::Endpoint& server) const {
+  const TupleKey key = TupleKey::of(client, server);
+  const std::uint32_t slot = find_flow(key, hash_tuple(key));
+  if (slot == kNil) return std::nullopt;
+  const Flow& flow = flows_.slots[slot];
+  FlowStats out = stats_of(flow);
+  if (flow.info.client != client) std::swap(out.dir[0], out.dir[1]);  // the TLS stage swapped roles
+  return out;
 }
 
 void StreamTable::count_close(CloseReason why) {
@@ -294,7 +310,8 @@ void StreamTable::count_close(CloseReason why) {
       ++stats_.closed_timeout;
       break;
     case CloseReason::Evicted:
-      break;  // counted as flows_evicted by the caller
+    case CloseReason::Open:
+      break;  // evictions are counted as flows_evicted by the caller; Open is not a close
   }
 }
 

@@ -12,8 +12,8 @@
 namespace tlsdiag::report::output_names {
 
 inline constexpr std::array<std::string_view, 4> kTcpEventNames = {"syn", "syn-ack", "fin", "rst"};
-inline constexpr std::array<std::string_view, 5> kCloseReasonNames = {"fin", "rst", "end-of-capture",
-                                                                      "evicted", "timeout"};
+inline constexpr std::array<std::string_view, 6> kCloseReasonNames = {"fin", "rst", "end-of-capture",
+                                                                      "evicted", "timeout", "open"};
 // RFC 8446 §4.2.9 PskKeyExchangeMode.
 inline constexpr std::array<std::string_view, 2> kPskModeNames = {"psk_ke", "psk_dhe_ke"};
 // analysis::Decryption, in its order.

@@ -92,7 +92,7 @@ inline const char* name(rs::TcpEventKind k) {
   return kNames[static_cast<int>(k)];
 }
 inline const char* name(rs::CloseReason r) {
-  constexpr const char* kNames[] = {"Fin", "Rst", "EndOfCapture", "Evicted", "Timeout"};
+  constexpr const char* kNames[] = {"Fin", "Rst", "EndOfCapture", "Evicted", "Timeout", "Open"};
   return kNames[static_cast<int>(r)];
 }
 inline std::ostream& operator<<(std::ostream& os, const rs::DirectionStats& s) {

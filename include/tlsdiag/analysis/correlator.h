@@ -5,7 +5,9 @@
 // Ordered mode (files): flows are released in order of their first packet, each as soon as it
 // and every earlier flow have closed; one that closes behind a still-open earlier flow goes to
 // FlowSink::hold at once and to FlowSink::release at its turn (instead of on_flow), and its record
-// is freed. Unordered mode (live): each flow is released when it closes.
+// is freed. Unordered mode (live): each flow is released when it closes, or with
+// report_when_decided() as soon as its handshake's outcome is known (outcome_known), with the
+// counters of that moment and close_reason Open; its later events are ignored.
 // Memory: an entry per open flow and per closed flow still waiting for its turn; a flow that is
 // not reported is forgotten when it closes, so a flood of SYNs behind one long flow costs nothing.
 #include <map>
@@ -13,6 +15,7 @@
 #include <string>
 
 #include "tlsdiag/analysis/flow_sink.h"
+#include "tlsdiag/reassembly/flow_stats_query.h"
 #include "tlsdiag/tls/tls_event_sink.h"
 
 struct x509_store_st;
@@ -42,6 +45,9 @@ class Correlator : public tls::TlsEventSink {
                 const reassembly::FlowStats& stats) override;
   void on_end(Timestamp last) override;
 
+  // Unordered mode: report a flow once its outcome is known, counters from |streams|.
+  void report_when_decided(const reassembly::FlowStatsQuery& streams) { streams_ = &streams; }
+
   const CorrelatorStats& stats() const { return stats_; }
   // Entries kept: open flows, and closed ones waiting for an earlier flow (ordered mode).
   std::size_t tracked_flows() const { return flows_.size(); }
@@ -59,11 +65,13 @@ class Correlator : public tls::TlsEventSink {
   void forget(std::map<reassembly::FlowId, Entry>::iterator it);
   void add_step(FlowRecord& flow, Step step);
   void release_closed();
+  void report_decided(reassembly::FlowId id, FlowRecord& flow, Timestamp now);
 
   FlowSink& next_;
   std::string source_file_;
   bool ordered_;
   x509_store_st* trust_;
+  const reassembly::FlowStatsQuery* streams_ = nullptr;  // set: report flows once decided
   std::unique_ptr<CertificateCache> certificates_;  // each server's chain parsed once
   // Open flows and closed ones waiting for their turn, by id (the StreamTable numbers flows in
   // order of their first packet, so the first entry is the next to release). Events come in
@@ -79,5 +87,11 @@ class Correlator : public tls::TlsEventSink {
 void finalize(FlowRecord& flow, x509_store_st* trust = nullptr, CertificateCache* cache = nullptr);
 // Whether a finished flow is reported: it attempted TLS, or met a TLS peer.
 bool attempted_tls(const FlowRecord& flow);
+// Whether the handshake's outcome is settled while the connection is still open, so that more
+// packets could not change the verdict: a fatal alert was seen, or the handshake completed and
+// data followed it (TLS <= 1.2: client application data after both Finished; TLS 1.3: the
+// server answered the client's Finished with more than an alert, and the client did not abort
+// within kPromptAlertNs). |now| is the time of the newest event of the flow.
+bool outcome_known(const FlowRecord& flow, Timestamp now);
 
 }  // namespace tlsdiag::analysis

@@ -32,6 +32,10 @@ struct Tls13Outcome {
   // After its Finished the client sent only alert-sized records and closed: it rejected the
   // server once the handshake was over (e.g. a hostname check in the application) or was a probe.
   bool client_alert_after_finished = false;
+  Timestamp client_finished_at;  // the first client record big enough to be its Finished
+  // The server sent a record bigger than an alert after the client's flight: a ticket or an
+  // answer, so it accepted the client's Finished (and certificate, if it asked for one).
+  bool server_answered = false;
 };
 Tls13Outcome tls13_outcome(const FlowRecord& flow);
 

@@ -44,6 +44,7 @@ enum class CloseReason : std::uint8_t {
   EndOfCapture,  // still open when the input ended
   Evicted,       // dropped from a full flow table
   Timeout,       // idle past the flow timeout (live mode)
+  Open,          // not closed: reported once its handshake's outcome was known (live mode)
 };
 
 struct DirectionStats {

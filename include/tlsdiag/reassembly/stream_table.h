@@ -28,11 +28,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "tlsdiag/net/segment_sink.h"
 #include "tlsdiag/reassembly/direction_buffer.h"
 #include "tlsdiag/reassembly/flow_index.h"
+#include "tlsdiag/reassembly/flow_stats_query.h"
 #include "tlsdiag/reassembly/stream_sink.h"
 
 namespace tlsdiag::reassembly {
@@ -61,7 +63,7 @@ struct ReassemblyStats {
   std::uint64_t buffer_cap_hits = 0;       // directions that hit a buffer cap
 };
 
-class StreamTable : public net::SegmentSink {
+class StreamTable : public net::SegmentSink, public FlowStatsQuery {
  public:
   explicit StreamTable(StreamSink& next, ReassemblyLimits limits = {});
 
@@ -75,6 +77,7 @@ class StreamTable : public net::SegmentSink {
 
   // Live mode: closes flows idle longer than idle_ns as of now (CloseReason::Timeout).
   void expire_idle(Timestamp now, std::int64_t idle_ns);
+  std::optional<FlowStats> current_stats(const net::Endpoint& client, const net::Endpoint& server) const override;
 
  private:
   static constexpr std::uint32_t kNil = SlotIndex::kNone;
@@ -134,6 +137,7 @@ class StreamTable : public net::SegmentSink {
   void flush(Flow& flow, Timestamp ts);
   void close(std::uint32_t slot, CloseReason why, Timestamp ts);
   void retire(std::uint32_t slot, CloseReason why, Timestamp ts);
+  static FlowStats stats_of(const Flow& flow);
   void bury(const Flow& flow, Timestamp ts);
   // Tombstones are named by a sequence number (mod 2^32) in tomb_index_: tombs_[seq - tomb_first_].
   Tombstone& tomb_at(std::uint32_t seq) { return tombs_[seq - tomb_first_]; }

@@ -31,20 +31,41 @@ void unanswered_hello(Conversation& talk, LivePipeline& pipeline) {
   talk.c2s(pipeline, test::tls12_client_hello_record());
 }
 
-TEST(LivePipeline, FailedHandshakeIsReportedWhenTheConnectionCloses) {
+TEST(LivePipeline, FatalAlertIsReportedAtOnceWhileTheConnectionStaysOpen) {
   RecordingFlowSink sink;
   LivePipeline pipeline(sink, options());
   Conversation talk;
   unanswered_hello(talk, pipeline);
   talk.s2c(pipeline, test::alert_record(2, 70));  // fatal protocol_version
-  EXPECT_TRUE(sink.flows.empty());                // still open
-  talk.c2s(pipeline, {}, net::tcp_flags::kRst);
   ASSERT_EQ(sink.flows.size(), 1U);
   const analysis::FlowRecord& flow = sink.flows[0];
   EXPECT_EQ(flow.verdict.status, Status::Failed);
   EXPECT_EQ(flow.verdict.reason, Reason::ProtocolVersionMismatch);
+  EXPECT_EQ(flow.close_reason, CloseReason::Open);
   EXPECT_EQ(flow.source_file, "eth0");
+  // Counters of the moment: SYN, ACK and the hello from the client; SYN-ACK and the alert back.
+  EXPECT_EQ(flow.stats.dir[0].packets, 3U);
+  EXPECT_EQ(flow.stats.dir[1].packets, 2U);
+  EXPECT_EQ(flow.stats.dir[1].payload_bytes, test::alert_record(2, 70).size());
+  EXPECT_EQ(pipeline.open_flows(), 1U);
+
+  talk.c2s(pipeline, {}, net::tcp_flags::kRst);  // the rest of the connection adds nothing
+  EXPECT_EQ(sink.flows.size(), 1U);
   EXPECT_EQ(pipeline.open_flows(), 0U);
+  EXPECT_EQ(pipeline.stats().flows_seen, 1U);
+  EXPECT_EQ(pipeline.stats().flows_reported, 1U);
+}
+
+TEST(LivePipeline, UndecidedHandshakeWaitsForTheClose) {
+  RecordingFlowSink sink;
+  LivePipeline pipeline(sink, options());
+  Conversation talk;
+  unanswered_hello(talk, pipeline);
+  talk.s2c(pipeline, test::alert_record(1, 0));  // a warning close_notify settles nothing
+  EXPECT_TRUE(sink.flows.empty());
+  talk.c2s(pipeline, {}, net::tcp_flags::kRst);
+  ASSERT_EQ(sink.flows.size(), 1U);
+  EXPECT_EQ(sink.flows[0].close_reason, CloseReason::Rst);
 }
 
 TEST(LivePipeline, IdleFlowIsClosedAtTheFlowTimeout) {
