@@ -19,6 +19,7 @@ skip() { echo "SKIPPED: $*"; exit 77; }
 
 tlsdiag=${1:?usage: live_loopback.sh /path/to/tlsdiag}
 tlsdiag=$(realpath "$tlsdiag")
+root=$(realpath "$(dirname "$0")/../..")
 if [[ ${LIVE_LOOPBACK_INSIDE:-} != 1 ]]; then
   [[ $(id -u) -eq 0 ]] || skip "needs root (capturing, and unshare -n for a private loopback)"
   command -v openssl >/dev/null || skip "needs openssl (s_server, s_client)"
@@ -90,9 +91,18 @@ status=0
 wait "$live" || status=$?
 [[ $status -eq 0 ]] || fail "tlsdiag live exited with $status after SIGINT"
 
-python3 - out.jsonl <<'PY' || fail "the JSON lines are not what was expected"
+python3 - out.jsonl "$root/docs/tlsdiag-output.schema.json" <<'PY' || fail "the JSON lines are not what was expected"
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
+try:
+    import jsonschema
+    schema = json.load(open(sys.argv[2]))
+    line_schema = dict(schema, **{"$ref": "#/$defs/jsonl_line"})
+    for l in lines:
+        jsonschema.validate(l, line_schema)
+    print(f"{len(lines)} lines valid against the jsonl_line schema")
+except ImportError:
+    print("python3-jsonschema missing: lines not validated")
 flows = {l["server"]["port"]: l for l in lines if l["type"] == "flow"}
 stats = [l for l in lines if l["type"] == "stats"]
 expected = {
