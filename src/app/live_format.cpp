@@ -1,12 +1,14 @@
 #include "live_format.h"
 
 #include <cstdio>
+#include <sstream>
 #include <string_view>
 
 #include "tlsdiag/net/endpoint.h"
 #include "tlsdiag/report/flow_json.h"
 #include "tlsdiag/report/flow_json_text.h"
 #include "tlsdiag/report/report.h"
+#include "tlsdiag/report/summary_writer.h"
 #include "tlsdiag/report/text_report.h"
 #include "tlsdiag/util/timestamp.h"
 
@@ -163,10 +165,10 @@ std::string summary_text_line(const SummaryView& s) {
 
 std::string summary_jsonl_line(const SummaryView& s) {
   // What JsonlReport::write_finish writes: the report's own summary object, tool and version.
-  json body = report::summary_to_json(*s.summary);
-  body["tool"] = report::kToolName;
-  body["version"] = report::kToolVersion;
-  return typed_line("summary", body);
+  std::ostringstream line;
+  const json extra = {{"tool", report::kToolName}, {"version", report::kToolVersion}};
+  report::write_summary_json(line, *s.summary, extra, report::SummaryLayout{-1, 0, "\"type\":\"summary\""});
+  return line.str();
 }
 
 }  // namespace tlsdiag::app

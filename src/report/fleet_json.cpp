@@ -33,43 +33,37 @@ json client_count_json(const ClientCount& count) {
   return {{"clients", count.clients.size()}, {"more", count.more}};
 }
 
-// FleetViews::servers, every row (at most FleetViews::kMaxServers).
-json servers_json(const FleetViews& fleet) {
-  json rows = json::array();
-  for (const ServerView& v : fleet.servers(0)) {
-    json certificates = json::array();
-    for (const ServerCertificate& c : v.certificates)
-      certificates.push_back({{"subject", c.subject}, {"not_after", format_rfc3339(c.not_after)}});
-    rows.push_back({{"server", net::to_string(v.server)},
-                    {"names", v.names},
-                    {"flows", v.flows},
-                    {"failed", v.failed},
-                    {"failures", reason_counts_json(v.failures)},
-                    {"negotiated_versions", version_names(v.negotiated_versions)},
-                    {"negotiated_suites", suite_names(v.negotiated_suites)},
-                    {"rejected_versions", version_names(v.rejected_versions)},
-                    {"version_rejected", client_count_json(v.version_rejected)},
-                    {"rejected_suites", suite_names(v.rejected_suites)},
-                    {"cipher_rejected", client_count_json(v.cipher_rejected)},
-                    {"certificates", std::move(certificates)},
-                    {"policy", inferred_policy(v)}});
-  }
-  return rows;
+}  // namespace
+
+json server_row_json(const ServerView& v) {
+  json certificates = json::array();
+  for (const ServerCertificate& c : v.certificates)
+    certificates.push_back({{"subject", c.subject}, {"not_after", format_rfc3339(c.not_after)}});
+  return {{"server", net::to_string(v.server)},
+          {"names", v.names},
+          {"flows", v.flows},
+          {"failed", v.failed},
+          {"failures", reason_counts_json(v.failures)},
+          {"negotiated_versions", version_names(v.negotiated_versions)},
+          {"negotiated_suites", suite_names(v.negotiated_suites)},
+          {"rejected_versions", version_names(v.rejected_versions)},
+          {"version_rejected", client_count_json(v.version_rejected)},
+          {"rejected_suites", suite_names(v.rejected_suites)},
+          {"cipher_rejected", client_count_json(v.cipher_rejected)},
+          {"certificates", std::move(certificates)},
+          {"policy", inferred_policy(v)}};
 }
 
-json clients_json(const FleetViews& fleet) {
-  json rows = json::array();
-  for (const ClientView& v : fleet.clients(0)) {
-    rows.push_back({{"client", net::to_string(v.client)},
-                    {"ja4", v.ja4s},
-                    {"flows", v.flows},
-                    {"failed", v.failed},
-                    {"highest_version_offered",
-                     v.highest_offered ? json(tls::version_name(v.highest_offered)) : json(nullptr)},
-                    {"failures", reason_counts_json(v.failures)}});
-  }
-  return rows;
+json client_row_json(const ClientView& v) {
+  return {{"client", net::to_string(v.client)},
+          {"ja4", v.ja4s},
+          {"flows", v.flows},
+          {"failed", v.failed},
+          {"highest_version_offered", v.highest_offered ? json(tls::version_name(v.highest_offered)) : json(nullptr)},
+          {"failures", reason_counts_json(v.failures)}};
 }
+
+namespace {
 
 json reason_detail_json(const FleetViews& fleet) {
   json out = json::object();
@@ -100,9 +94,9 @@ json window_json(const Summary& summary) {
 }  // namespace
 
 void add_fleet_json(json& out, const Summary& summary) {
-  out["by_server"] = servers_json(summary.fleet());
+  out["by_server"] = json::array();  // rows: server_row_json
   out["by_server_other"] = untracked_json(summary.fleet().untracked_servers());
-  out["by_client"] = clients_json(summary.fleet());
+  out["by_client"] = json::array();  // rows: client_row_json
   out["by_client_other"] = untracked_json(summary.fleet().untracked_clients());
   out["by_reason_detail"] = reason_detail_json(summary.fleet());
   if (!summary.window().empty()) out["window"] = window_json(summary);

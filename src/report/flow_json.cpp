@@ -292,25 +292,25 @@ json input_to_json(const analysis::InputResult& input) {
           {"notes", input.info.notes}};
 }
 
-namespace {
-
-// Summary::client_fingerprints, every row (at most Summary::kMaxClientFingerprints).
-json client_fingerprints_json(const Summary& summary) {
-  json rows = json::array();
-  for (const ClientFingerprintFailures& f : summary.client_fingerprints(0)) {
-    rows.push_back({{"ja4", f.ja4},
-                    {"flows", f.flows},
-                    {"failed", f.failed},
-                    {"top_reason", f.top_reason ? json(analysis::name(*f.top_reason)) : json(nullptr)},
-                    {"example_client", net::to_string(f.example_client)},
-                    {"example_sni", nullable(f.example_sni)}});
-  }
-  return rows;
+json fingerprint_row_json(const ClientFingerprintFailures& f) {
+  return {{"ja4", f.ja4},
+          {"flows", f.flows},
+          {"failed", f.failed},
+          {"top_reason", f.top_reason ? json(analysis::name(*f.top_reason)) : json(nullptr)},
+          {"example_client", net::to_string(f.example_client)},
+          {"example_sni", nullable(f.example_sni)}};
 }
 
-}  // namespace
-
 json summary_to_json(const Summary& summary) {
+  json out = summary_head_json(summary);
+  for (const ClientFingerprintFailures& f : summary.client_fingerprints(0))
+    out["by_client_fingerprint"].push_back(fingerprint_row_json(f));
+  for (const ServerView& v : summary.fleet().servers(0)) out["by_server"].push_back(server_row_json(v));
+  for (const ClientView& v : summary.fleet().clients(0)) out["by_client"].push_back(client_row_json(v));
+  return out;
+}
+
+json summary_head_json(const Summary& summary) {
   // Only the reasons and sides that occurred, so the summary stays short.
   json by_reason = json::object();
   for (std::size_t i = 0; i < kReasonCount; ++i) {
@@ -334,7 +334,7 @@ json summary_to_json(const Summary& summary) {
           {"server_hellos", summary.server_hellos()},
           {"by_reason", std::move(by_reason)},
           {"by_rejected_by", std::move(by_rejected_by)},
-          {"by_client_fingerprint", client_fingerprints_json(summary)},
+          {"by_client_fingerprint", json::array()},
           {"by_client_fingerprint_other",
            {{"flows", summary.untracked_fingerprints().flows},
             {"failed", summary.untracked_fingerprints().failed}}},

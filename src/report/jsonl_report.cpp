@@ -5,6 +5,7 @@
 
 #include "tlsdiag/report/flow_json.h"
 #include "tlsdiag/report/flow_json_text.h"
+#include "tlsdiag/report/summary_writer.h"
 
 namespace tlsdiag::report {
 
@@ -48,10 +49,10 @@ void JsonlReport::write_input(const analysis::InputResult& result) {
 }
 
 void JsonlReport::write_finish() {
-  nlohmann::json fields = summary_to_json(summary());
-  fields["tool"] = kToolName;
-  fields["version"] = options().tool_version;
-  out_ << typed_line("summary", fields) << '\n';
+  // The same bytes as typed_line("summary", summary_to_json(...) + tool + version), streamed.
+  const nlohmann::json extra = {{"tool", kToolName}, {"version", options().tool_version}};
+  write_summary_json(out_, summary(), extra, SummaryLayout{-1, 0, "\"type\":\"summary\""});
+  out_ << '\n';
   out_.flush();
 }
 

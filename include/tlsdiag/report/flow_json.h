@@ -25,8 +25,15 @@ nlohmann::json alert_to_json(const analysis::AlertRecord& alert);
 nlohmann::json verdict_to_json(const analysis::Verdict& verdict);
 nlohmann::json input_to_json(const analysis::InputResult& input);
 nlohmann::json summary_to_json(const Summary& summary);
-// Adds the fleet views (by_server, by_client, by_reason_detail; window when set) to |out|, a
-// summary object (fleet_json.cpp).
+// The summary without the rows of its per-entry arrays (by_client_fingerprint, by_server,
+// by_client: empty arrays), which can hold thousands of rows each: write_summary_json streams
+// them (summary_writer.h); summary_to_json fills them in.
+nlohmann::json summary_head_json(const Summary& summary);
+nlohmann::json fingerprint_row_json(const ClientFingerprintFailures& row);
+nlohmann::json server_row_json(const ServerView& row);   // fleet_json.cpp
+nlohmann::json client_row_json(const ClientView& row);   // fleet_json.cpp
+// Adds the fleet views (by_server and by_client without rows, by_reason_detail; window when
+// set) to |out|, a summary head (fleet_json.cpp).
 void add_fleet_json(nlohmann::json& out, const Summary& summary);
 
 // dump() that never throws: invalid UTF-8 becomes U+FFFD. indent < 0: one line.

@@ -1,0 +1,86 @@
+#include "tlsdiag/report/summary_writer.h"
+
+#include <string>
+
+#include "tlsdiag/report/flow_json.h"
+
+namespace tlsdiag::report {
+
+using nlohmann::json;
+
+namespace {
+
+class Printer {
+ public:
+  Printer(std::ostream& out, const SummaryLayout& layout) : out_(out), layout_(layout) {}
+
+  bool pretty() const { return layout_.indent >= 0; }
+  // A newline and the padding of |level| (pretty), or nothing.
+  void newline(int level) {
+    if (pretty()) out_ << '\n' << std::string(static_cast<std::size_t>(layout_.indent * level), ' ');
+  }
+  // |value| as dump_json prints it, its inner lines padded to sit at |level|.
+  void value(const json& value, int level) {
+    const std::string text = dump_json(value, layout_.indent);
+    if (!pretty()) {
+      out_ << text;
+      return;
+    }
+    const std::string pad(static_cast<std::size_t>(layout_.indent * level), ' ');
+    for (char ch : text) {
+      out_ << ch;
+      if (ch == '\n') out_ << pad;
+    }
+  }
+  void key(const std::string& name) { out_ << dump_json(json(name)) << (pretty() ? ": " : ":"); }
+  // [row, row, ...] at |level|, rendering rows one by one.
+  template <class Rows, class Render>
+  void rows(const Rows& items, Render render, int level) {
+    if (items.empty()) {
+      out_ << "[]";
+      return;
+    }
+    out_ << '[';
+    bool first = true;
+    for (const auto& item : items) {
+      if (!first) out_ << ',';
+      first = false;
+      newline(level + 1);
+      value(render(item), level + 1);
+    }
+    newline(level);
+    out_ << ']';
+  }
+
+  std::ostream& out_;
+  const SummaryLayout& layout_;
+};
+
+}  // namespace
+
+void write_summary_json(std::ostream& out, const Summary& summary, const json& extra, const SummaryLayout& layout) {
+  json head = summary_head_json(summary);
+  for (const auto& [name, value] : extra.items()) head[name] = value;
+  Printer p(out, layout);
+  const int level = layout.depth;
+  out << '{';
+  bool first = layout.first_fields.empty();
+  if (!first) {
+    p.newline(level + 1);
+    out << layout.first_fields;
+  }
+  for (const auto& [name, value] : head.items()) {  // nlohmann keeps keys sorted, as dump() does
+    if (!first) out << ',';
+    first = false;
+    p.newline(level + 1);
+    p.key(name);
+    if (name == "by_client_fingerprint") p.rows(summary.client_fingerprints(0), fingerprint_row_json, level + 1);
+    else if (name == "by_server") p.rows(summary.fleet().servers(0), server_row_json, level + 1);
+    else if (name == "by_client") p.rows(summary.fleet().clients(0), client_row_json, level + 1);
+    else p.value(value, level + 1);
+  }
+  p.newline(level);
+  out << '}';
+}
+
+}  // namespace tlsdiag::report
