@@ -155,16 +155,15 @@ Correlator::Correlator(FlowSink& next, std::string source_file, bool ordered, x5
 Correlator::~Correlator() = default;
 
 Correlator::Entry* Correlator::lookup(reassembly::FlowId id) {
-  if (last_entry_ != nullptr && last_id_ == id) return last_entry_;
-  const auto it = flows_.find(id);
-  if (it == flows_.end()) return nullptr;
-  last_id_ = id;
-  return last_entry_ = &it->second;
+  if (id < first_id_ || id - first_id_ >= flows_.size()) return nullptr;
+  Entry& e = flows_[id - first_id_];
+  return e.live() ? &e : nullptr;
 }
 
-void Correlator::forget(std::map<reassembly::FlowId, Entry>::iterator it) {
-  if (last_entry_ == &it->second) last_entry_ = nullptr;
-  flows_.erase(it);
+void Correlator::forget(reassembly::FlowId id) {
+  flows_[id - first_id_] = Entry{};
+  --tracked_;
+  for (; !flows_.empty() && !flows_.front().live(); ++first_id_) flows_.pop_front();
 }
 
 FlowRecord* Correlator::find(reassembly::FlowId id) {
@@ -187,7 +186,12 @@ void Correlator::on_open(const reassembly::FlowInfo& info) {
   flow->first_seen = flow->last_seen = info.first_seen;
   flow->syn_seen = info.syn_seen;
   flow->tcp_events.reserve(4);
-  flows_[info.id] = Entry{std::move(flow), nullptr};
+  if (flows_.empty()) first_id_ = info.id;
+  for (; info.id < first_id_; --first_id_) flows_.emplace_front();  // only out-of-order ids (tests)
+  if (info.id - first_id_ >= flows_.size()) flows_.resize(info.id - first_id_ + 1);
+  Entry& entry = flows_[info.id - first_id_];
+  if (!entry.live()) ++tracked_;
+  entry = Entry{std::move(flow), nullptr};
   ++stats_.flows_opened;
 }
 
@@ -233,7 +237,7 @@ void Correlator::report_decided(reassembly::FlowId id, FlowRecord& flow, Timesta
   finalize(flow, trust_, certificates_.get());
   ++stats_.flows_reported;
   next_.on_flow(flow);
-  forget(flows_.find(id));  // what the connection does next is not looked at
+  forget(id);  // what the connection does next is not looked at
 }
 
 void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Timestamp ts,
@@ -256,30 +260,29 @@ void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Ti
     const bool any_payload = stats.dir[0].payload_bytes + stats.dir[1].payload_bytes > 0;
     ++(any_payload ? stats_.flows_not_tls : stats_.flows_without_payload);
   }
-  const auto it = flows_.find(id);
-  const bool first = it == flows_.begin();
+  const bool first = id == first_id_;
   if (!ordered_ || (first && entry.report)) {
     if (entry.report) next_.on_flow(flow);
-    forget(it);
+    forget(id);
   } else if (!entry.report) {
-    forget(it);  // nothing to deliver: it need not wait for its turn
+    forget(id);  // nothing to deliver: it need not wait for its turn
   } else if (!first) {
     // An earlier flow is still open: the sink keeps what it needs until this flow's turn, so a
     // waiting flow does not hold its whole record (memory stays flat behind one long flow).
     entry.held = next_.hold(std::move(flow));
     entry.flow.reset();
-    if (!entry.held) forget(it);  // the sink has nothing left to do at its turn
+    if (!entry.held) forget(id);  // the sink has nothing left to do at its turn
   }
   if (ordered_) release_closed();
 }
 
 // Releases closed flows from the front, so reports see flows in order of their first packet.
 void Correlator::release_closed() {
-  while (!flows_.empty() && flows_.begin()->second.closed) {
-    Entry& entry = flows_.begin()->second;
+  while (!flows_.empty() && flows_.front().closed) {
+    Entry& entry = flows_.front();
     if (entry.held) next_.release(std::move(entry.held));
     else if (entry.report) next_.on_flow(*entry.flow);
-    forget(flows_.begin());
+    forget(first_id_);
   }
 }
 

@@ -10,7 +10,7 @@
 // counters of that moment and close_reason Open; its later events are ignored.
 // Memory: an entry per open flow and per closed flow still waiting for its turn; a flow that is
 // not reported is forgotten when it closes, so a flood of SYNs behind one long flow costs nothing.
-#include <map>
+#include <deque>
 #include <memory>
 #include <string>
 
@@ -50,7 +50,7 @@ class Correlator : public tls::TlsEventSink {
 
   const CorrelatorStats& stats() const { return stats_; }
   // Entries kept: open flows, and closed ones waiting for an earlier flow (ordered mode).
-  std::size_t tracked_flows() const { return flows_.size(); }
+  std::size_t tracked_flows() const { return tracked_; }
 
  private:
   struct Apply;
@@ -59,10 +59,11 @@ class Correlator : public tls::TlsEventSink {
     std::unique_ptr<HeldFlow> held;     // a closed flow waiting for an earlier one (ordered mode)
     bool closed = false;
     bool report = false;
+    bool live() const { return flow || held; }
   };
   Entry* lookup(reassembly::FlowId id);
   FlowRecord* find(reassembly::FlowId id);
-  void forget(std::map<reassembly::FlowId, Entry>::iterator it);
+  void forget(reassembly::FlowId id);
   void add_step(FlowRecord& flow, Step step);
   void release_closed();
   void report_decided(reassembly::FlowId id, FlowRecord& flow, Timestamp now);
@@ -73,12 +74,14 @@ class Correlator : public tls::TlsEventSink {
   x509_store_st* trust_;
   const reassembly::FlowStatsQuery* streams_ = nullptr;  // set: report flows once decided
   std::unique_ptr<CertificateCache> certificates_;  // each server's chain parsed once
-  // Open flows and closed ones waiting for their turn, by id (the StreamTable numbers flows in
-  // order of their first packet, so the first entry is the next to release). Events come in
-  // runs per flow: the last entry looked up is remembered.
-  std::map<reassembly::FlowId, Entry> flows_;
-  reassembly::FlowId last_id_ = 0;
-  Entry* last_entry_ = nullptr;
+  // Open flows and closed ones waiting for their turn: flows_[id - first_id_], an empty Entry for
+  // a flow forgotten or never opened. The StreamTable numbers flows 1, 2, ... in order of their
+  // first packet, so finding a flow is an array lookup and the front is the next to release;
+  // forgotten entries leave the front at once, so the deque spans the oldest tracked flow to the
+  // newest (24 bytes per flow opened since).
+  std::deque<Entry> flows_;
+  reassembly::FlowId first_id_ = 0;
+  std::size_t tracked_ = 0;
   CorrelatorStats stats_;
 };
 

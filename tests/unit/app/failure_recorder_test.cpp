@@ -32,18 +32,23 @@ TEST(FailureRecorder, WritesEveryPacketOfAFailedHandshakeUpToItsVerdict) {
   Conversation talk;
   talk.handshake(chain.pipeline);
   talk.c2s(chain.pipeline, test::tls12_client_hello_record());
-  talk.s2c(chain.pipeline, test::alert_record(2, 70));
-  talk.c2s(chain.pipeline, {}, net::tcp_flags::kRst);  // the verdict comes with this packet
+  talk.s2c(chain.pipeline, test::alert_record(2, 70));  // the verdict comes with this packet
 
   ASSERT_EQ(chain.sink.flows.size(), 1U);
   EXPECT_EQ(chain.sink.flows[0].verdict.status, analysis::Status::Failed);
   EXPECT_EQ(chain.recorder.stats().flows_written, 1U);
-  EXPECT_EQ(chain.recorder.stats().packets_written, 6U);
+  EXPECT_EQ(chain.recorder.stats().packets_written, 5U);
+  EXPECT_EQ(chain.ring.flows(), 0U);
+  // Packets after the verdict are not written; the ring keeps them until the connection quiets.
+  talk.c2s(chain.pipeline, {}, net::tcp_flags::kRst);
+  EXPECT_EQ(chain.recorder.stats().packets_written, 5U);
+  EXPECT_EQ(chain.ring.flows(), 1U);
+  chain.pipeline.expire(Timestamp{talk.now().ns + 3600'000'000'000});
   EXPECT_EQ(chain.ring.flows(), 0U);
 
   const auto back = test::read_capture(dir.file("failures.pcap"));
   ASSERT_EQ(back.error, "");
-  ASSERT_EQ(back.packets.size(), talk.frames().size());
+  ASSERT_EQ(back.packets.size(), 5U);
   for (std::size_t i = 0; i < back.packets.size(); ++i) {
     SCOPED_TRACE(i);
     EXPECT_EQ(test::Bytes(back.packets[i].data.begin(), back.packets[i].data.end()), talk.frames()[i]);
