@@ -168,7 +168,25 @@ void Correlator::forget(reassembly::FlowId id) {
 
 FlowRecord* Correlator::find(reassembly::FlowId id) {
   Entry* e = lookup(id);
-  return e == nullptr || e->closed ? nullptr : e->flow.get();
+  if (e == nullptr || e->closed) return nullptr;
+  if (e->pending) materialize(*e);
+  return e->flow.get();
+}
+
+void Correlator::materialize(Entry& entry) {
+  const Pending& p = *entry.pending;
+  auto flow = std::make_unique<FlowRecord>();
+  flow->source_file = source_file_;
+  flow->id = p.info.id;
+  flow->first_packet = p.info.first_packet;
+  flow->client = p.info.client;
+  flow->server = p.info.server;
+  flow->first_seen = flow->last_seen = p.info.first_seen;
+  flow->syn_seen = p.info.syn_seen;
+  flow->tcp_events.reserve(4);
+  for (std::size_t i = 0; i < p.tcp_count; ++i) record_tcp(*flow, p.tcp[i]);
+  entry.flow = std::move(flow);
+  entry.pending.reset();
 }
 
 void Correlator::add_step(FlowRecord& flow, Step step) {
@@ -177,31 +195,32 @@ void Correlator::add_step(FlowRecord& flow, Step step) {
 }
 
 void Correlator::on_open(const reassembly::FlowInfo& info) {
-  auto flow = std::make_unique<FlowRecord>();
-  flow->source_file = source_file_;
-  flow->id = info.id;
-  flow->first_packet = info.first_packet;
-  flow->client = info.client;
-  flow->server = info.server;
-  flow->first_seen = flow->last_seen = info.first_seen;
-  flow->syn_seen = info.syn_seen;
-  flow->tcp_events.reserve(4);
+  auto pending = std::make_unique<Pending>();
+  pending->info = info;
   if (flows_.empty()) first_id_ = info.id;
   for (; info.id < first_id_; --first_id_) flows_.emplace_front();  // only out-of-order ids (tests)
   if (info.id - first_id_ >= flows_.size()) flows_.resize(info.id - first_id_ + 1);
   Entry& entry = flows_[info.id - first_id_];
   if (!entry.live()) ++tracked_;
-  entry = Entry{std::move(flow), nullptr};
+  entry = Entry{std::move(pending)};
   ++stats_.flows_opened;
 }
 
 void Correlator::on_tcp(reassembly::FlowId id, const reassembly::TcpEvent& e) {
-  FlowRecord* flow = find(id);
-  if (flow == nullptr) return;
-  flow->tcp_events.push_back(TcpControl{e.kind, e.dir, e.ts, e.ttl, e.prior_ttl, e.packet_number});
-  if (e.kind == reassembly::TcpEventKind::Fin) add_step(*flow, Step{StepKind::Fin, e.dir, 0, 0, e.ts, e.packet_number});
-  else if (e.kind == reassembly::TcpEventKind::Rst) add_step(*flow, Step{StepKind::Rst, e.dir, 0, 0, e.ts, e.packet_number});
-  else flow->last_seen = std::max(flow->last_seen, e.ts);
+  Entry* entry = lookup(id);
+  if (entry == nullptr || entry->closed) return;
+  if (Pending* p = entry->pending.get(); p != nullptr && p->tcp_count < p->tcp.size()) {
+    p->tcp[p->tcp_count++] = e;
+    return;
+  }
+  record_tcp(*find(id), e);
+}
+
+void Correlator::record_tcp(FlowRecord& flow, const reassembly::TcpEvent& e) {
+  flow.tcp_events.push_back(TcpControl{e.kind, e.dir, e.ts, e.ttl, e.prior_ttl, e.packet_number});
+  if (e.kind == reassembly::TcpEventKind::Fin) add_step(flow, Step{StepKind::Fin, e.dir, 0, 0, e.ts, e.packet_number});
+  else if (e.kind == reassembly::TcpEventKind::Rst) add_step(flow, Step{StepKind::Rst, e.dir, 0, 0, e.ts, e.packet_number});
+  else flow.last_seen = std::max(flow.last_seen, e.ts);
 }
 
 void Correlator::on_gap(reassembly::FlowId id, Direction dir, std::uint64_t missing, Timestamp ts) {
@@ -244,6 +263,14 @@ void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Ti
                           const reassembly::FlowStats& stats) {
   Entry* found = lookup(id);
   if (found == nullptr || found->closed) return;
+  const bool any_payload = stats.dir[0].payload_bytes + stats.dir[1].payload_bytes > 0;
+  if (found->pending) {
+    // No TLS event: nothing to report (the dissector turns any payload into one).
+    ++(any_payload ? stats_.flows_not_tls : stats_.flows_without_payload);
+    forget(id);
+    if (ordered_) release_closed();
+    return;
+  }
   Entry& entry = *found;
   FlowRecord& flow = *entry.flow;
   flow.stats = stats;
@@ -257,7 +284,6 @@ void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Ti
     finalize(flow, trust_, certificates_.get());
     ++stats_.flows_reported;
   } else {
-    const bool any_payload = stats.dir[0].payload_bytes + stats.dir[1].payload_bytes > 0;
     ++(any_payload ? stats_.flows_not_tls : stats_.flows_without_payload);
   }
   const bool first = id == first_id_;

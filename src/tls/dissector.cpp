@@ -62,7 +62,8 @@ struct Dissector::DirectionState {
 };
 
 struct Dissector::FlowState {
-  reassembly::FlowInfo info;
+  FlowId id = 0;
+  bool syn_seen = false;
   bool swapped = false;  // roles corrected from the ClientHello (no SYN seen)
   bool client_hello_seen = false;
   bool tls13 = false;
@@ -97,7 +98,7 @@ struct Dissector::Context {
   }
 
   void emit(TlsEventBody body) {
-    self.next_.take_tls(TlsEvent{flow.info.id, flow.logical(wire_dir), ts, packet, std::move(body)});
+    self.next_.take_tls(TlsEvent{flow.id, flow.logical(wire_dir), ts, packet, std::move(body)});
   }
   void malformed(std::string what, Errc code, std::uint64_t at) {
     ++self.stats_.malformed;
@@ -129,18 +130,33 @@ struct Dissector::Context {
 Dissector::Dissector(TlsEventSink& next, const KeyLog* keys) : next_(next), keys_(keys) {}
 Dissector::~Dissector() = default;
 
-Dissector::FlowState* Dissector::find(FlowId id) {
+Dissector::Slot* Dissector::slot(FlowId id) {
   if (id < first_id_ || id - first_id_ >= flows_.size()) return nullptr;
-  return flows_[id - first_id_].get();
+  Slot& s = flows_[id - first_id_];
+  return s.open ? &s : nullptr;
+}
+
+Dissector::FlowState* Dissector::find(FlowId id) {
+  Slot* s = slot(id);
+  return s == nullptr ? nullptr : s->state.get();
+}
+
+Dissector::FlowState* Dissector::state_for(FlowId id) {
+  Slot* s = slot(id);
+  if (s == nullptr) return nullptr;
+  if (!s->state) {
+    s->state = std::make_unique<FlowState>();
+    s->state->id = id;
+    s->state->syn_seen = s->syn_seen;
+  }
+  return s->state.get();
 }
 
 void Dissector::on_open(const reassembly::FlowInfo& flow) {
-  auto state = std::make_unique<FlowState>();
-  state->info = flow;
   if (flows_.empty()) first_id_ = flow.id;
   for (; flow.id < first_id_; --first_id_) flows_.emplace_front();
   while (flow.id - first_id_ >= flows_.size()) flows_.emplace_back();
-  flows_[flow.id - first_id_] = std::move(state);
+  flows_[flow.id - first_id_] = Slot{nullptr, true, flow.syn_seen};
   next_.on_open(flow);
 }
 
@@ -152,7 +168,7 @@ void Dissector::on_tcp(FlowId id, const reassembly::TcpEvent& event) {
 }
 
 void Dissector::on_gap(FlowId id, Direction d, std::uint64_t missing, Timestamp ts) {
-  FlowState* flow = find(id);
+  FlowState* flow = state_for(id);
   if (flow == nullptr) return next_.on_gap(id, d, missing, ts);
   DirectionState& dir = flow->dir[reassembly::index(d)];
   if (dir.mode == DirectionState::Mode::Detect && dir.partial.empty()) dir.start_lost = true;
@@ -213,7 +229,7 @@ void Dissector::Context::client_hello(const HandshakeMessage& msg, std::uint16_t
 // Client = the side that sends the ClientHello when no SYN said otherwise.
 void Dissector::Context::emit_client_hello(ClientHello hello) {
   const bool from_server_side = flow.logical(wire_dir) == Direction::ServerToClient;
-  if (!flow.info.syn_seen && !flow.client_hello_seen && from_server_side) {
+  if (!flow.syn_seen && !flow.client_hello_seen && from_server_side) {
     flow.swapped = !flow.swapped;
     emit(RolesSwapped{});
   }
@@ -492,7 +508,7 @@ std::size_t Dissector::Context::detect(std::span<const std::uint8_t> bytes) {
   }
   // Picked up mid-stream, or the first bytes were lost: what arrives may be the tail of a record,
   // so look for the next record header rather than calling the direction non-TLS.
-  if ((!flow.info.syn_seen && dir.offset == 0) || dir.start_lost) {
+  if ((!flow.syn_seen && dir.offset == 0) || dir.start_lost) {
     const std::size_t at = find_plausible_record(bytes);
     dir.mode = DirectionState::Mode::Tls;
     dir.resync = at == bytes.size();
@@ -519,7 +535,7 @@ std::size_t Dissector::Context::consume(std::span<const std::uint8_t> bytes) {
 
 bool Dissector::on_data(FlowId id, Direction d, std::span<const std::uint8_t> bytes, Timestamp ts,
                         std::uint64_t packet_number) {
-  FlowState* flow = find(id);
+  FlowState* flow = state_for(id);
   if (flow == nullptr) return false;
   DirectionState& dir = flow->dir[reassembly::index(d)];
   Context ctx{*this, *flow, dir, d, ts, packet_number};
@@ -562,7 +578,10 @@ bool Dissector::on_data(FlowId id, Direction d, std::span<const std::uint8_t> by
 
 void Dissector::on_close(FlowId id, reassembly::CloseReason why, Timestamp ts, const reassembly::FlowStats& stats) {
   FlowState* found = find(id);
-  if (found == nullptr) return next_.on_close(id, why, ts, stats);
+  if (found == nullptr) {
+    if (slot(id) != nullptr) forget(id);  // never carried a byte
+    return next_.on_close(id, why, ts, stats);
+  }
   FlowState& flow = *found;
   for (Direction d : {Direction::ClientToServer, Direction::ServerToClient}) {
     DirectionState& dir = flow.dir[reassembly::index(d)];
@@ -583,9 +602,13 @@ void Dissector::on_close(FlowId id, reassembly::CloseReason why, Timestamp ts, c
   }
   reassembly::FlowStats out = stats;
   if (flow.swapped) std::swap(out.dir[0], out.dir[1]);
-  flows_[id - first_id_].reset();
-  for (; !flows_.empty() && flows_.front() == nullptr; ++first_id_) flows_.pop_front();
+  forget(id);
   next_.on_close(id, why, ts, out);
+}
+
+void Dissector::forget(FlowId id) {
+  flows_[id - first_id_] = Slot{};
+  for (; !flows_.empty() && !flows_.front().open; ++first_id_) flows_.pop_front();
 }
 
 void Dissector::on_end(Timestamp last) { next_.on_end(last); }

@@ -10,6 +10,7 @@
 // counters of that moment and close_reason Open; its later events are ignored.
 // Memory: an entry per open flow and per closed flow still waiting for its turn; a flow that is
 // not reported is forgotten when it closes, so a flood of SYNs behind one long flow costs nothing.
+#include <array>
 #include <deque>
 #include <memory>
 #include <string>
@@ -54,17 +55,28 @@ class Correlator : public tls::TlsEventSink {
 
  private:
   struct Apply;
+  // A flow before its first TLS event or gap: what it takes to become a FlowRecord then. A flow
+  // that never gets one (no payload: a SYN scan) is never reported, so it never costs a record.
+  struct Pending {
+    reassembly::FlowInfo info;
+    std::array<reassembly::TcpEvent, 4> tcp;  // SYN, SYN-ACK, ...: replayed into the record
+    std::uint8_t tcp_count = 0;
+  };
   struct Entry {
-    std::unique_ptr<FlowRecord> flow;   // until closed; reset when the flow is held or dropped
+    std::unique_ptr<Pending> pending;   // from on_open until the first TLS event or gap
+    std::unique_ptr<FlowRecord> flow;   // from then until closed; reset when held or dropped
     std::unique_ptr<HeldFlow> held;     // a closed flow waiting for an earlier one (ordered mode)
     bool closed = false;
     bool report = false;
-    bool live() const { return flow || held; }
+    bool live() const { return pending || flow || held; }
   };
   Entry* lookup(reassembly::FlowId id);
+  // The record of an open flow (made from its Pending on first use), or null.
   FlowRecord* find(reassembly::FlowId id);
+  void materialize(Entry& entry);
+  static void record_tcp(FlowRecord& flow, const reassembly::TcpEvent& event);
   void forget(reassembly::FlowId id);
-  void add_step(FlowRecord& flow, Step step);
+  static void add_step(FlowRecord& flow, Step step);
   void release_closed();
   void report_decided(reassembly::FlowId id, FlowRecord& flow, Timestamp now);
 

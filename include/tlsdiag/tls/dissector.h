@@ -56,9 +56,18 @@ class Dissector : public reassembly::StreamSink {
 
   TlsEventSink& next_;
   const KeyLog* keys_;
-  // Open flows by id: flows_[id - first_id_], null once closed (or never opened). The StreamTable
-  // numbers flows 1, 2, ... in order, so finding a flow is an array lookup.
-  std::deque<std::unique_ptr<FlowState>> flows_;
+  // Open flows by id: flows_[id - first_id_] (the StreamTable numbers flows 1, 2, ... in order,
+  // so finding a flow is an array lookup). A flow's state is made at its first byte or gap: a
+  // connection that never carries payload (a SYN scan) costs a slot, not a FlowState.
+  struct Slot {
+    std::unique_ptr<FlowState> state;
+    bool open = false;
+    bool syn_seen = false;
+  };
+  Slot* slot(FlowId id);
+  FlowState* state_for(FlowId id);  // made on first use; null when the flow is not open
+  void forget(FlowId id);
+  std::deque<Slot> flows_;
   FlowId first_id_ = 0;
   DissectorStats stats_;
 };
