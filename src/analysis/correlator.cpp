@@ -160,7 +160,22 @@ Correlator::Entry* Correlator::lookup(reassembly::FlowId id) {
   return e.live() ? &e : nullptr;
 }
 
+// What an entry holds: its Pending, or its record with the vectors that grow with the handshake
+// (a fixed allowance for the hellos' lists, the certificates' DER).
+void Correlator::recharge(Entry& entry) {
+  if (budget_ == nullptr) return;
+  std::size_t now = sizeof(Entry);
+  if (entry.pending) now += sizeof(Pending);
+  if (const FlowRecord* f = entry.flow.get()) {
+    now += sizeof(FlowRecord) + 1024 + f->steps.capacity() * sizeof(Step) + f->alerts.capacity() * sizeof(AlertRecord);
+    for (const CertificateRecord& c : f->certificates) now += c.der.capacity() + sizeof(CertificateRecord);
+  }
+  budget_->adjust(entry.charged, now);
+  entry.charged = now;
+}
+
 void Correlator::forget(reassembly::FlowId id) {
+  if (budget_ != nullptr) budget_->release(flows_[id - first_id_].charged);
   flows_[id - first_id_] = Entry{};
   --tracked_;
   for (; !flows_.empty() && !flows_.front().live(); ++first_id_) flows_.pop_front();
@@ -203,6 +218,7 @@ void Correlator::on_open(const reassembly::FlowInfo& info) {
   Entry& entry = flows_[info.id - first_id_];
   if (!entry.live()) ++tracked_;
   entry = Entry{std::move(pending)};
+  recharge(entry);
   ++stats_.flows_opened;
 }
 
@@ -245,6 +261,7 @@ void Correlator::take_tls(tls::TlsEvent&& event) {
     flow->history.reserve(24);
   }
   std::visit(Apply{*this, *flow, event}, event.body);
+  if (budget_ != nullptr) recharge(*lookup(event.flow));
   if (streams_ != nullptr && !ordered_ && outcome_known(*flow, event.ts)) report_decided(event.flow, *flow, event.ts);
 }
 
@@ -298,6 +315,7 @@ void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Ti
     entry.held = next_.hold(std::move(flow));
     entry.flow.reset();
     if (!entry.held) forget(id);  // the sink has nothing left to do at its turn
+    else recharge(entry);
   }
   if (ordered_) release_closed();
 }

@@ -10,6 +10,7 @@
 #include "batch_progress.h"
 #include "batch_runner.h"
 #include "command_line.h"
+#include "byte_size.h"
 #include "pipeline.h"
 #include "time_window.h"
 #include "trust_options.h"
@@ -36,6 +37,7 @@ struct AnalyzeOptions {
   bool merge_rotated = false;
   bool quiet = false;
   std::string since, until;
+  std::string memory_limit;
   PipelineOptions pipeline;
 };
 
@@ -50,6 +52,10 @@ po::options_description describe(AnalyzeOptions& o) {
       ("show-ok", po::bool_switch(&o.show_ok), "text: list successful handshakes too")
       ("color", po::value(&o.color)->default_value("auto"), "text colours: auto, always, never")
       ("max-flows", po::value(&o.pipeline.max_flows)->default_value(1'000'000), "open-flow table cap per input")
+      ("memory-limit", po::value(&o.memory_limit)->default_value("1G"),
+       "memory for per-flow state (flows, buffered bytes, handshakes being read), shared by the "
+       "inputs analysed at once; past it the least recently active flows are judged early "
+       "(e.g. 512M, 4G; 0 = no limit)")
       ("ca-file", po::value(&o.trust.ca_files)->composing(), "PEM CA bundle to check server chains against (at capture time)")
       ("ca-path", po::value(&o.trust.ca_paths)->composing(), "directory of hashed CA certificates (c_rehash) to check against")
       ("trust", po::value(&o.trust.trust), "'system': check server chains against the system's CA store")
@@ -89,6 +95,12 @@ int analyze_command(int argc, char** argv) {
     std::cerr << "tlsdiag analyze: unknown format '" << o.format << "' (text, json, jsonl)\n";
     return 2;
   }
+  const std::optional<std::size_t> memory_limit = parse_byte_size(o.memory_limit);
+  if (!memory_limit) {
+    std::cerr << "tlsdiag analyze: --memory-limit: not a size: '" << o.memory_limit << "' (e.g. 512M, 2G)\n";
+    return 2;
+  }
+  o.pipeline.memory_limit = *memory_limit;
   std::ofstream file;
   if (!o.output.empty()) {
     file.open(o.output, std::ios::out | std::ios::trunc);

@@ -173,9 +173,11 @@ unsigned effective_jobs(unsigned jobs) {
 void run_batch(const std::vector<BatchInput>& inputs, const PipelineOptions& pipeline,
                const BatchOptions& options, analysis::FlowSink& report, BatchObserver* observer) {
   const unsigned jobs = effective_jobs(options.jobs);
-  Batch batch(inputs, pipeline, jobs);
-  std::vector<std::jthread> workers;
   const std::size_t threads = std::min<std::size_t>(jobs, inputs.size());
+  PipelineOptions per_chain = pipeline;  // the memory limit is shared by the inputs run at once
+  if (threads > 1) per_chain.memory_limit /= threads;
+  Batch batch(inputs, per_chain, jobs);
+  std::vector<std::jthread> workers;
   for (std::size_t t = 0; t < threads; ++t) workers.emplace_back([&batch] { batch.work(); });
   try {
     batch.report_all(report, observer, options.tick);

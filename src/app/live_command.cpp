@@ -9,6 +9,7 @@
 #include <string>
 #include <boost/program_options.hpp>
 
+#include "byte_size.h"
 #include "duration.h"
 #include "failure_recorder.h"
 #include "line_output.h"
@@ -47,6 +48,7 @@ struct LiveOptions {
   std::string stats_interval = "0";
   std::string flow_timeout = "60s";
   std::size_t max_flows = 1'000'000;
+  std::string memory_limit = "1G";
   std::string write_failures;
   std::string user;
   bool allow_root = false;
@@ -76,6 +78,9 @@ po::options_description describe(LiveOptions& o) {
       ("flow-timeout", po::value(&o.flow_timeout)->default_value("60s"), "close (and judge) flows idle this long")
       ("max-flows", po::value(&o.max_flows)->default_value(1'000'000),
        "open-flow table cap; past it the least recently active flow is evicted (counted)")
+      ("memory-limit", po::value(&o.memory_limit)->default_value("1G"),
+       "memory for per-flow state; past it the least recently active flows are judged early "
+       "(e.g. 256M, 2G; 0 = no limit)")
       ("write-failures", po::value(&o.write_failures),
        "append the packets of every failed handshake to this pcap file")
       ("user,Z", po::value(&o.user), "drop to this user once the interface is open (default when root: nobody)")
@@ -134,6 +139,7 @@ int print_interfaces() {
 struct Settings {
   LiveFormat format = LiveFormat::Text;
   LiveLoopSettings loop;
+  std::size_t memory_limit = 0;
 };
 
 std::optional<Settings> validate(const LiveOptions& o) {
@@ -154,6 +160,12 @@ std::optional<Settings> validate(const LiveOptions& o) {
     std::cerr << "tlsdiag live: --max-flows must be at least 1, --buffer-size 1..2047 MiB\n";
     return std::nullopt;
   }
+  const auto memory_limit = parse_byte_size(o.memory_limit);
+  if (!memory_limit) {
+    std::cerr << "tlsdiag live: --memory-limit: not a size: '" << o.memory_limit << "' (e.g. 512M, 2G)\n";
+    return std::nullopt;
+  }
+  s.memory_limit = *memory_limit;
   s.loop = LiveLoopSettings{o.count, *duration, *stats, *timeout};
   return s;
 }
@@ -241,6 +253,7 @@ int run(const LiveOptions& o, const Settings& s, Opened& x) {
   LivePipelineOptions popts;
   popts.source = o.interface;
   popts.max_flows = o.max_flows;
+  popts.memory_limit = s.memory_limit;
   popts.flow_timeout_ns = s.loop.flow_timeout_ns;
   popts.trust = x.trust ? x.trust->get() : nullptr;
   popts.keys = x.keys ? &*x.keys : nullptr;

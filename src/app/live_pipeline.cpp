@@ -18,12 +18,16 @@ reassembly::ReassemblyLimits LivePipeline::limits_for(const LivePipelineOptions&
 
 LivePipeline::LivePipeline(analysis::FlowSink& sink, const LivePipelineOptions& options, PacketRing* ring)
     : flow_timeout_ns_(options.flow_timeout_ns),
+      budget_(options.memory_limit),
       correlator_(sink, options.source, /*ordered=*/false, options.trust),
       dissector_(correlator_, options.keys),
       streams_(dissector_, limits_for(options)),
       decoder_(streams_),
       ring_(ring) {
   correlator_.report_when_decided(streams_);
+  streams_.set_memory_budget(&budget_);
+  dissector_.set_memory_budget(&budget_);
+  correlator_.set_memory_budget(&budget_);
 }
 
 void LivePipeline::on_packet(const capture::Packet& packet) {

@@ -27,6 +27,7 @@ namespace tlsdiag::app {
 struct LivePipelineOptions {
   std::string source;  // the interface: each flow's source.file, its packets numbered from 1
   std::size_t max_flows = 1'000'000;
+  std::size_t memory_limit = 0;  // bytes of per-flow state (util/memory_budget.h); 0 = none
   std::int64_t flow_timeout_ns = 60'000'000'000;
   x509_store_st* trust = nullptr;     // CA store for the certificate trust check; null = none
   const tls::KeyLog* keys = nullptr;  // secrets to decrypt protected records; null = none
@@ -51,6 +52,7 @@ class LivePipeline : public capture::PacketSink {
   static reassembly::ReassemblyLimits limits_for(const LivePipelineOptions& options);
 
   std::int64_t flow_timeout_ns_;
+  MemoryBudget budget_;
   analysis::Correlator correlator_;
   tls::Dissector dissector_;
   reassembly::StreamTable streams_;

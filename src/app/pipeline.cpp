@@ -30,6 +30,11 @@ analysis::InputStats input_stats(const net::DecodeStats& d, const reassembly::Re
   return s;
 }
 
+std::string memory_note(std::uint64_t evicted, std::size_t limit) {
+  return std::to_string(evicted) + " flows evicted early (judged on what they had sent) to stay under the memory limit of " +
+         std::to_string(limit >> 20) + " MiB (--memory-limit)";
+}
+
 namespace {
 
 // Source -> PacketDecoder -> StreamTable -> Dissector -> Correlator(ordered) -> |report|, for an
@@ -42,6 +47,10 @@ void run_chain(Source& source, const PipelineOptions& options, analysis::FlowSin
   reassembly::ReassemblyLimits limits;
   limits.max_flows = options.max_flows;
   reassembly::StreamTable streams(dissector, limits);
+  MemoryBudget budget(options.memory_limit);
+  streams.set_memory_budget(&budget);
+  dissector.set_memory_budget(&budget);
+  correlator.set_memory_budget(&budget);
   net::PacketDecoder decoder(streams);
   if (auto err = source.run(decoder)) {
     result.error = err->message;
@@ -49,6 +58,8 @@ void run_chain(Source& source, const PipelineOptions& options, analysis::FlowSin
   }
   result.info = source.info();  // run() may add notes
   result.stats = input_stats(decoder.stats(), streams.stats(), correlator.stats());
+  if (const std::uint64_t n = streams.stats().memory_evictions; n > 0)
+    result.info.notes.push_back(memory_note(n, options.memory_limit));
 }
 
 template <class Source>

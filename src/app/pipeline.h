@@ -24,6 +24,7 @@ namespace tlsdiag::app {
 struct PipelineOptions {
   std::string bpf_filter;
   std::size_t max_flows = 1'000'000;
+  std::size_t memory_limit = 0;  // bytes of per-flow state before the oldest flows are evicted; 0 = none
   x509_store_st* trust = nullptr;  // CA store for the certificate trust check; null = no check
   const tls::KeyLog* keys = nullptr;  // secrets to decrypt protected records; null = none
 };
@@ -31,6 +32,9 @@ struct PipelineOptions {
 // The input counters of the summary, from the decoder's and the flow table's (also live mode's).
 analysis::InputStats input_stats(const net::DecodeStats& d, const reassembly::ReassemblyStats& r,
                                  const analysis::CorrelatorStats& c);
+
+// The input note for flows evicted by the memory budget.
+std::string memory_note(std::uint64_t evicted, std::size_t limit);
 
 analysis::InputResult analyze_file(const std::string& path, const PipelineOptions& options, analysis::FlowSink& report);
 

@@ -107,6 +107,27 @@ void StreamTable::on_segment(const net::Segment& segment) {
     slot = open_flow(key, hash, segment);
   }
   process(slot, segment);
+  enforce_budget();
+}
+
+// A flow slot with its index entry, and each out-of-order piece held with its bookkeeping.
+constexpr std::size_t kFlowBytes = 640;
+constexpr std::size_t kPieceBytes = 64;
+
+void StreamTable::recharge(Flow& flow) {
+  if (budget_ == nullptr) return;
+  std::size_t now = kFlowBytes;
+  for (const DirectionBuffer& d : flow.dir) now += d.buffered_bytes() + kPieceBytes * d.buffered_segments();
+  budget_->adjust(flow.charged, now);
+  flow.charged = now;
+}
+
+void StreamTable::enforce_budget() {
+  while (budget_ != nullptr && budget_->over() && open_count_ > 1) {
+    ++stats_.flows_evicted;
+    ++stats_.memory_evictions;
+    close(flows_.head, CloseReason::Evicted, flows_.slots[flows_.head].last_seen);
+  }
 }
 
 std::uint32_t StreamTable::find_flow(const TupleKey& key, std::uint64_t hash) const {
@@ -211,6 +232,7 @@ void StreamTable::process(std::uint32_t slot, const net::Segment& seg) {
       next_.on_tcp(id, event);
     }
   }
+  recharge(flow);
   if (mine.complete() && peer.complete()) close(slot, CloseReason::Fin, seg.ts);
 }
 
@@ -259,6 +281,8 @@ void StreamTable::close(std::uint32_t slot, CloseReason why, Timestamp ts) {
 
 void StreamTable::retire(std::uint32_t slot, CloseReason why, Timestamp ts) {
   Flow& flow = flows_.slots[slot];
+  if (budget_ != nullptr) budget_->release(flow.charged);
+  flow.charged = 0;
   const FlowStats flow_stats = stats_of(flow);
   for (const DirectionStats& d : flow_stats.dir)
     if (d.buffer_cap_hit) ++stats_.buffer_cap_hits;

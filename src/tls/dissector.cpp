@@ -73,6 +73,7 @@ struct Dissector::FlowState {
   Random client_random{};  // of the first ClientHello: what a key log is indexed by
   bool client_random_known = false;
   DirectionState dir[2];  // by reassembly direction
+  std::size_t charged = 0;  // bytes charged to the memory budget
   Direction logical(Direction d) const { return swapped ? reassembly::opposite(d) : d; }
 };
 
@@ -573,7 +574,16 @@ bool Dissector::on_data(FlowId id, Direction d, std::span<const std::uint8_t> by
   if (dir.mode == DirectionState::Mode::Done || (dir.partial.empty() && dir.partial.capacity() > 4096))
     std::vector<std::uint8_t>().swap(dir.partial);
   if (dir.encrypted_records >= kEncryptedRecordsKept) dir.mode = DirectionState::Mode::Done;
+  recharge(*flow);
   return dir.mode != DirectionState::Mode::Done;
+}
+
+void Dissector::recharge(FlowState& flow) {
+  if (budget_ == nullptr) return;
+  std::size_t now = sizeof(FlowState);
+  for (const DirectionState& d : flow.dir) now += d.partial.capacity() + d.handshake.buffered() + d.inner_handshake.buffered();
+  budget_->adjust(flow.charged, now);
+  flow.charged = now;
 }
 
 void Dissector::on_close(FlowId id, reassembly::CloseReason why, Timestamp ts, const reassembly::FlowStats& stats) {
@@ -607,7 +617,9 @@ void Dissector::on_close(FlowId id, reassembly::CloseReason why, Timestamp ts, c
 }
 
 void Dissector::forget(FlowId id) {
-  flows_[id - first_id_] = Slot{};
+  Slot& s = flows_[id - first_id_];
+  if (budget_ != nullptr && s.state) budget_->release(s.state->charged);
+  s = Slot{};
   for (; !flows_.empty() && !flows_.front().open; ++first_id_) flows_.pop_front();
 }
 

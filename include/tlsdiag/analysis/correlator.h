@@ -18,6 +18,7 @@
 #include "tlsdiag/analysis/flow_sink.h"
 #include "tlsdiag/reassembly/flow_stats_query.h"
 #include "tlsdiag/tls/tls_event_sink.h"
+#include "tlsdiag/util/memory_budget.h"
 
 struct x509_store_st;
 
@@ -46,6 +47,8 @@ class Correlator : public tls::TlsEventSink {
                 const reassembly::FlowStats& stats) override;
   void on_end(Timestamp last) override;
 
+  // --memory-limit: the records of open flows are charged to |budget| (util/memory_budget.h).
+  void set_memory_budget(MemoryBudget* budget) { budget_ = budget; }
   // Unordered mode: report a flow once its outcome is known, counters from |streams|.
   void report_when_decided(const reassembly::FlowStatsQuery& streams) { streams_ = &streams; }
 
@@ -68,12 +71,14 @@ class Correlator : public tls::TlsEventSink {
     std::unique_ptr<HeldFlow> held;     // a closed flow waiting for an earlier one (ordered mode)
     bool closed = false;
     bool report = false;
+    std::size_t charged = 0;  // bytes charged to the memory budget
     bool live() const { return pending || flow || held; }
   };
   Entry* lookup(reassembly::FlowId id);
   // The record of an open flow (made from its Pending on first use), or null.
   FlowRecord* find(reassembly::FlowId id);
   void materialize(Entry& entry);
+  void recharge(Entry& entry);
   static void record_tcp(FlowRecord& flow, const reassembly::TcpEvent& event);
   void forget(reassembly::FlowId id);
   static void add_step(FlowRecord& flow, Step step);
@@ -85,6 +90,7 @@ class Correlator : public tls::TlsEventSink {
   bool ordered_;
   x509_store_st* trust_;
   const reassembly::FlowStatsQuery* streams_ = nullptr;  // set: report flows once decided
+  MemoryBudget* budget_ = nullptr;
   std::unique_ptr<CertificateCache> certificates_;  // each server's chain parsed once
   // Open flows and closed ones waiting for their turn: flows_[id - first_id_], an empty Entry for
   // a flow forgotten or never opened. The StreamTable numbers flows 1, 2, ... in order of their

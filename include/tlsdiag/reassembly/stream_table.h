@@ -36,6 +36,7 @@
 #include "tlsdiag/reassembly/flow_index.h"
 #include "tlsdiag/reassembly/flow_stats_query.h"
 #include "tlsdiag/reassembly/stream_sink.h"
+#include "tlsdiag/util/memory_budget.h"
 
 namespace tlsdiag::reassembly {
 
@@ -61,6 +62,7 @@ struct ReassemblyStats {
   std::uint64_t duplicate_fins = 0;        // repeated FINs, counted but not re-emitted
   std::uint64_t tombstones_forgotten = 0;  // dropped by age or by the cap
   std::uint64_t buffer_cap_hits = 0;       // directions that hit a buffer cap
+  std::uint64_t memory_evictions = 0;      // of flows_evicted: closed to stay under --memory-limit
 };
 
 class StreamTable : public net::SegmentSink, public FlowStatsQuery {
@@ -78,6 +80,9 @@ class StreamTable : public net::SegmentSink, public FlowStatsQuery {
   // Live mode: closes flows idle longer than idle_ns as of now (CloseReason::Timeout).
   void expire_idle(Timestamp now, std::int64_t idle_ns);
   std::optional<FlowStats> current_stats(const net::Endpoint& client, const net::Endpoint& server) const override;
+  // --memory-limit: open flows and their out-of-order bytes are charged to |budget|, and while it
+  // is over its limit the least recently active flows are evicted (never the one just active).
+  void set_memory_budget(MemoryBudget* budget) { budget_ = budget; }
 
  private:
   static constexpr std::uint32_t kNil = SlotIndex::kNone;
@@ -99,6 +104,7 @@ class StreamTable : public net::SegmentSink, public FlowStatsQuery {
     bool client_isn_known = false;
     std::uint32_t prev = kNil;  // activity list, least recent first
     std::uint32_t next = kNil;
+    std::size_t charged = 0;  // bytes charged to the memory budget
   };
   // A closed tuple, remembered to absorb trailing segments. There can be as many as flows closed
   // in tombstone_ns of capture time, so a tombstone is 32 bytes (plus ~11 in the index): kept in
@@ -138,6 +144,8 @@ class StreamTable : public net::SegmentSink, public FlowStatsQuery {
   void close(std::uint32_t slot, CloseReason why, Timestamp ts);
   void retire(std::uint32_t slot, CloseReason why, Timestamp ts);
   static FlowStats stats_of(const Flow& flow);
+  void recharge(Flow& flow);
+  void enforce_budget();
   void bury(const Flow& flow, Timestamp ts);
   // Tombstones are named by a sequence number (mod 2^32) in tomb_index_: tombs_[seq - tomb_first_].
   Tombstone& tomb_at(std::uint32_t seq) { return tombs_[seq - tomb_first_]; }
@@ -159,6 +167,7 @@ class StreamTable : public net::SegmentSink, public FlowStatsQuery {
   SlotIndex tomb_index_{/*dense=*/true};
   std::size_t tomb_count_ = 0;
   FlowId last_id_ = 0;
+  MemoryBudget* budget_ = nullptr;
 };
 
 }  // namespace tlsdiag::reassembly

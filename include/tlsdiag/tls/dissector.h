@@ -14,6 +14,7 @@
 
 #include "tlsdiag/reassembly/stream_sink.h"
 #include "tlsdiag/tls/tls_event_sink.h"
+#include "tlsdiag/util/memory_budget.h"
 
 namespace tlsdiag::tls {
 
@@ -47,6 +48,9 @@ class Dissector : public reassembly::StreamSink {
   void on_end(Timestamp last) override;
 
   const DissectorStats& stats() const { return stats_; }
+  // --memory-limit: each flow's state and the bytes it holds (partial records, handshake
+  // messages being assembled) are charged to |budget| (see util/memory_budget.h).
+  void set_memory_budget(MemoryBudget* budget) { budget_ = budget; }
 
  private:
   struct FlowState;
@@ -67,8 +71,10 @@ class Dissector : public reassembly::StreamSink {
   Slot* slot(FlowId id);
   FlowState* state_for(FlowId id);  // made on first use; null when the flow is not open
   void forget(FlowId id);
+  void recharge(FlowState& flow);
   std::deque<Slot> flows_;
   FlowId first_id_ = 0;
+  MemoryBudget* budget_ = nullptr;
   DissectorStats stats_;
 };
 

@@ -576,5 +576,44 @@ TEST(StreamTable, AnySegmentationGivesTheSameStreams) {
   }
 }
 
+// --memory-limit: each open flow and its out-of-order bytes are charged; over the limit the least
+// recently active flows are evicted until it fits, never the flow that just sent.
+TEST(StreamTable, MemoryBudgetEvictsTheLeastRecentlyActiveFlowsAndReleasesTheirCharge) {
+  Harness h;
+  MemoryBudget budget(8 * 1024);
+  h.table.set_memory_budget(&budget);
+  const std::string chunk(1000, 'x');
+  for (std::uint16_t i = 0; i < 6; ++i) {
+    h.wire.client.port = static_cast<std::uint16_t>(50001 + i);
+    h.wire.c2s({.flags = kSyn, .seq = 100});
+    // 2,000 bytes held out of order: byte 101 never arrives.
+    h.wire.c2s({.flags = kAck, .seq = 2101, .payload = chunk});
+    h.wire.c2s({.flags = kAck, .seq = 3101, .payload = chunk});
+  }
+  const auto closes = h.sink.all<CloseEvent>();
+  ASSERT_FALSE(closes.empty());
+  for (std::size_t i = 0; i < closes.size(); ++i) {
+    EXPECT_EQ(closes[i].flow, i + 1);  // oldest first
+    EXPECT_EQ(closes[i].why, CloseReason::Evicted);
+  }
+  EXPECT_EQ(h.table.stats().memory_evictions, closes.size());
+  EXPECT_EQ(h.table.stats().flows_evicted, closes.size());
+  EXPECT_EQ(h.table.open_flows() + closes.size(), 6U);
+  EXPECT_LE(budget.used(), budget.limit());
+  EXPECT_GT(budget.used(), 2 * 2000U);  // what the open flows hold is charged
+  h.table.on_end(h.wire.now());
+  EXPECT_EQ(budget.used(), 0U);  // every flow's charge released at its close
+}
+
+TEST(StreamTable, OneFlowAloneIsNotEvictedByTheBudget) {
+  Harness h;
+  MemoryBudget budget(1);
+  h.table.set_memory_budget(&budget);
+  h.wire.c2s({.flags = kSyn, .seq = 100});
+  h.wire.c2s({.flags = kAck, .seq = 2101, .payload = std::string(500, 'y')});
+  EXPECT_EQ(h.table.open_flows(), 1U);
+  EXPECT_EQ(h.table.stats().memory_evictions, 0U);
+}
+
 }  // namespace
 }  // namespace tlsdiag::reassembly
