@@ -61,7 +61,7 @@ WORKLOADS = {
     "hello-halfway": {
         "gen": ["neverending.py", "{pcap}", "halfway"],
         "full": ["--flows", "10000"], "small": ["--flows", "100"],
-        "runs": [("", [], ["json", "text"])],
+        "runs": [("", [], ["json", "text"]), ("mem256", ["--memory-limit", "256M"], ["json"])],
     },
     "overlap": {
         "gen": ["overlap.py"],

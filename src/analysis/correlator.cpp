@@ -217,7 +217,8 @@ void Correlator::on_open(const reassembly::FlowInfo& info) {
   if (info.id - first_id_ >= flows_.size()) flows_.resize(info.id - first_id_ + 1);
   Entry& entry = flows_[info.id - first_id_];
   if (!entry.live()) ++tracked_;
-  entry = Entry{std::move(pending)};
+  entry = Entry{};
+  entry.pending = std::move(pending);
   recharge(entry);
   ++stats_.flows_opened;
 }

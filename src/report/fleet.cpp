@@ -24,6 +24,18 @@ void insert_capped(std::vector<std::uint16_t>& set, std::uint16_t value, std::si
   set.insert(it, value);
 }
 
+// Appends |value| to |list| unless present or |list| holds |cap| values already.
+template <class T, class V>
+void add_distinct(std::vector<T>& list, const V& value, std::size_t cap) {
+  if (list.size() < cap && std::find(list.begin(), list.end(), value) == list.end()) list.emplace_back(value);
+}
+
+// |highest| becomes |version| when that ranks higher; 0 is no version.
+void raise_highest(std::uint16_t& highest, std::uint16_t version) {
+  if (version != 0 && (highest == 0 || tls::version_rank(version) > tls::version_rank(highest)))
+    highest = version;
+}
+
 // The highest offered version of a ClientHello (GREASE left out); 0 when it offered none.
 std::uint16_t best_offered(const tls::ClientHello& hello) {
   const std::vector<std::uint16_t> versions = hello.offered_versions();  // best first
@@ -32,12 +44,16 @@ std::uint16_t best_offered(const tls::ClientHello& hello) {
 
 }  // namespace
 
-void count_reason(ReasonCounts& counts, Reason reason) {
+void count_reason(ReasonCounts& counts, Reason reason, std::uint64_t n) {
   if (static_cast<std::size_t>(reason) >= static_cast<std::size_t>(Reason::kCount)) return;
   auto it = std::find_if(counts.begin(), counts.end(),
                          [&](const auto& entry) { return entry.first == reason; });
-  if (it == counts.end()) counts.emplace_back(reason, 1);
-  else ++it->second;
+  if (it == counts.end()) counts.emplace_back(reason, n);
+  else it->second += n;
+}
+
+void add_counts(ReasonCounts& counts, const ReasonCounts& more) {
+  for (const auto& [reason, n] : more) count_reason(counts, reason, n);
 }
 
 Reason top_reason(const ReasonCounts& counts) {
@@ -92,6 +108,11 @@ void ClientCount::add(const net::IpAddress& ip, std::size_t cap) {
     return;
   }
   clients.insert(it, ip);
+}
+
+void ClientCount::merge(const ClientCount& other, std::size_t cap) {
+  for (const net::IpAddress& ip : other.clients) add(ip, cap);
+  more = more || other.more;
 }
 
 std::string ClientCount::describe() const {
@@ -153,9 +174,7 @@ void FleetViews::add_server(const analysis::FlowRecord& flow) {
     count_reason(v.failures, flow.verdict.reason);
   }
   const tls::ClientHello* hello = flow.client_hello ? &*flow.client_hello : nullptr;
-  if (hello && !hello->sni.empty() && v.names.size() < kMaxNames &&
-      std::find(v.names.begin(), v.names.end(), hello->sni) == v.names.end())
-    v.names.push_back(hello->sni);
+  if (hello && !hello->sni.empty()) add_distinct(v.names, hello->sni, kMaxNames);
   if (flow.server_hello) {
     v.negotiated_versions |= version_bit(flow.server_hello->selected_version);
     insert_capped(v.negotiated_suites, flow.server_hello->cipher_suite, kMaxSuites);
@@ -170,12 +189,9 @@ void FleetViews::add_server(const analysis::FlowRecord& flow) {
       v.cipher_rejected.add(flow.client.ip, kMaxClientsCounted);
     }
   }
-  if (flow.certificate_findings && !flow.certificate_findings->chain.empty() &&
-      v.certificates.size() < kMaxCertificates) {
+  if (flow.certificate_findings && !flow.certificate_findings->chain.empty()) {
     const analysis::CertificateInfo& leaf = flow.certificate_findings->chain.front();
-    ServerCertificate cert{leaf.subject, leaf.not_after};
-    if (std::find(v.certificates.begin(), v.certificates.end(), cert) == v.certificates.end())
-      v.certificates.push_back(std::move(cert));
+    add_distinct(v.certificates, ServerCertificate{leaf.subject, leaf.not_after}, kMaxCertificates);
   }
 }
 
@@ -198,11 +214,8 @@ void FleetViews::add_client(const analysis::FlowRecord& flow, std::string_view j
     count_reason(v.failures, flow.verdict.reason);
   }
   if (!flow.client_hello) return;
-  const std::uint16_t best = best_offered(*flow.client_hello);
-  if (best != 0 && (v.highest_offered == 0 || tls::version_rank(best) > tls::version_rank(v.highest_offered)))
-    v.highest_offered = best;
-  if (!ja4.empty() && v.ja4s.size() < kMaxJa4s && std::find(v.ja4s.begin(), v.ja4s.end(), ja4) == v.ja4s.end())
-    v.ja4s.emplace_back(ja4);
+  raise_highest(v.highest_offered, best_offered(*flow.client_hello));
+  if (!ja4.empty()) add_distinct(v.ja4s, ja4, kMaxJa4s);
 }
 
 void FleetViews::add_reason(const analysis::FlowRecord& flow) {
@@ -217,6 +230,66 @@ void FleetViews::add_reason(const analysis::FlowRecord& flow) {
   if (it != d.pairs.end()) ++it->second;
   else if (d.pairs.size() < kMaxPairs) d.pairs.emplace(key, 1);
   else ++d.untracked_pairs;
+}
+
+namespace {
+
+// Adds the suites of |from| to |to| (both sorted, capped sets). They join in order of value, not
+// in the order the flows showed them, so the set equals a single run's whenever the union fits.
+void merge_suites(std::vector<std::uint16_t>& to, const std::vector<std::uint16_t>& from) {
+  for (std::uint16_t suite : from) insert_capped(to, suite, FleetViews::kMaxSuites);
+}
+
+void merge_server(ServerView& to, const ServerView& from) {
+  to.flows += from.flows;
+  to.failed += from.failed;
+  add_counts(to.failures, from.failures);
+  for (const std::string& name : from.names) add_distinct(to.names, name, FleetViews::kMaxNames);
+  to.negotiated_versions |= from.negotiated_versions;
+  merge_suites(to.negotiated_suites, from.negotiated_suites);
+  to.rejected_versions |= from.rejected_versions;
+  to.version_rejected.merge(from.version_rejected, FleetViews::kMaxClientsCounted);
+  merge_suites(to.rejected_suites, from.rejected_suites);
+  to.cipher_rejected.merge(from.cipher_rejected, FleetViews::kMaxClientsCounted);
+  for (const ServerCertificate& cert : from.certificates)
+    add_distinct(to.certificates, cert, FleetViews::kMaxCertificates);
+}
+
+void merge_untracked(Untracked& to, const Untracked& from) {
+  to.flows += from.flows;
+  to.failed += from.failed;
+}
+
+void merge_client(ClientView& to, const ClientView& from) {
+  to.flows += from.flows;
+  to.failed += from.failed;
+  add_counts(to.failures, from.failures);
+  raise_highest(to.highest_offered, from.highest_offered);
+  for (const std::string& ja4 : from.ja4s) add_distinct(to.ja4s, ja4, FleetViews::kMaxJa4s);
+}
+
+void merge_reason(ReasonDetail& to, const ReasonDetail& from) {
+  if (from.flows == 0) return;
+  if (to.flows == 0 || from.first_seen < to.first_seen) to.first_seen = from.first_seen;
+  if (to.flows == 0 || from.last_seen > to.last_seen) to.last_seen = from.last_seen;
+  to.flows += from.flows;
+  for (const auto& [pair, n] : from.pairs) {
+    auto it = to.pairs.find(pair);
+    if (it != to.pairs.end()) it->second += n;
+    else if (to.pairs.size() < FleetViews::kMaxPairs) to.pairs.emplace(pair, n);
+    else to.untracked_pairs += n;
+  }
+  to.untracked_pairs += from.untracked_pairs;
+}
+
+}  // namespace
+
+void FleetViews::merge(const FleetViews& other) {
+  merge_capped(servers_, other.servers_, kMaxServers, untracked_servers_, merge_server);
+  merge_capped(clients_, other.clients_, kMaxClients, untracked_clients_, merge_client);
+  merge_untracked(untracked_servers_, other.untracked_servers_);
+  merge_untracked(untracked_clients_, other.untracked_clients_);
+  for (std::size_t i = 0; i < reasons_.size(); ++i) merge_reason(reasons_[i], other.reasons_[i]);
 }
 
 std::vector<ServerView> FleetViews::servers(std::size_t limit) const {

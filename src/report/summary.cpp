@@ -77,27 +77,82 @@ void Summary::add_client_fingerprint(const analysis::FlowRecord& flow, const std
   count_reason(tally.by_reason, flow.verdict.reason);
 }
 
+namespace {
+
+void add_stats(analysis::InputStats& to, const analysis::InputStats& s) {
+  to.packets += s.packets;
+  to.bytes += s.bytes;
+  to.wire_bytes += s.wire_bytes;
+  to.tcp_packets += s.tcp_packets;
+  to.non_ip += s.non_ip;
+  to.non_tcp += s.non_tcp;
+  to.truncated_packets += s.truncated_packets;
+  to.ip_fragments += s.ip_fragments;
+  to.malformed += s.malformed;
+  to.unsupported_link += s.unsupported_link;
+  to.flows_seen += s.flows_seen;
+  to.flows_evicted += s.flows_evicted;
+  to.flows_reported += s.flows_reported;
+  to.flows_not_tls += s.flows_not_tls;
+  to.flows_without_payload += s.flows_without_payload;
+  to.flows_outside_window += s.flows_outside_window;
+}
+
+template <class T, std::size_t N>
+void add_array(std::array<T, N>& to, const std::array<T, N>& from) {
+  for (std::size_t i = 0; i < N; ++i) to[i] += from[i];
+}
+
+}  // namespace
+
 void Summary::add_input(const analysis::InputResult& input) {
   ++inputs_;
-  const analysis::InputStats& s = input.stats;
-  totals_.packets += s.packets;
-  totals_.bytes += s.bytes;
-  totals_.wire_bytes += s.wire_bytes;
-  totals_.tcp_packets += s.tcp_packets;
-  totals_.non_ip += s.non_ip;
-  totals_.non_tcp += s.non_tcp;
-  totals_.truncated_packets += s.truncated_packets;
-  totals_.ip_fragments += s.ip_fragments;
-  totals_.malformed += s.malformed;
-  totals_.unsupported_link += s.unsupported_link;
-  totals_.flows_seen += s.flows_seen;
-  totals_.flows_evicted += s.flows_evicted;
-  totals_.flows_reported += s.flows_reported;
-  totals_.flows_not_tls += s.flows_not_tls;
-  totals_.flows_without_payload += s.flows_without_payload;
-  totals_.flows_outside_window += s.flows_outside_window;
+  add_stats(totals_, input.stats);
   if (input.error) input_errors_.push_back({input.info.path, *input.error, input.error_offset});
   for (const std::string& note : input.info.notes) input_notes_.emplace_back(input.info.path, note);
+}
+
+bool Summary::merge(const Summary& other) {
+  if (&other == this) return merge(Summary(other));  // the loops below read what they write
+  if (window_ != other.window_) return false;
+  flows_ += other.flows_;
+  ok_ += other.ok_;
+  established_ += other.established_;
+  failed_ += other.failed_;
+  incomplete_ += other.incomplete_;
+  resumed_ += other.resumed_;
+  client_hellos_ += other.client_hellos_;
+  server_hellos_ += other.server_hellos_;
+  inputs_ += other.inputs_;
+  add_array(by_reason_, other.by_reason_);
+  add_array(by_rejected_by_, other.by_rejected_by_);
+  for (std::size_t r = 0; r < kReasonCount; ++r) add_array(by_cause_[r], other.by_cause_[r]);
+  add_stats(totals_, other.totals_);
+  input_errors_.insert(input_errors_.end(), other.input_errors_.begin(), other.input_errors_.end());
+  input_notes_.insert(input_notes_.end(), other.input_notes_.begin(), other.input_notes_.end());
+  for (const auto& [server, tally] : other.failing_servers_) {
+    ServerTally& mine = failing_servers_[server];  // not capped: one per failing server
+    mine.failed += tally.failed;
+    add_counts(mine.by_reason, tally.by_reason);
+  }
+  merge_capped(client_fingerprints_, other.client_fingerprints_, kMaxClientFingerprints, untracked_fingerprints_,
+               merge_fingerprint);
+  untracked_fingerprints_.flows += other.untracked_fingerprints_.flows;
+  untracked_fingerprints_.failed += other.untracked_fingerprints_.failed;
+  fleet_.merge(other.fleet_);
+  return true;
+}
+
+// As add_client_fingerprint keeps it: the example is the first flow, or the first failing one,
+// and |from|'s flows come after |to|'s.
+void Summary::merge_fingerprint(FingerprintTally& to, const FingerprintTally& from) {
+  to.flows += from.flows;
+  to.failed += from.failed;
+  add_counts(to.by_reason, from.by_reason);
+  if (to.example_failed || !from.example_failed) return;
+  to.example_client = from.example_client;
+  to.example_sni = from.example_sni;
+  to.example_failed = true;
 }
 
 std::vector<ServerFailures> Summary::top_failing_servers(std::size_t limit) const {

@@ -581,7 +581,7 @@ bool Dissector::on_data(FlowId id, Direction d, std::span<const std::uint8_t> by
 void Dissector::recharge(FlowState& flow) {
   if (budget_ == nullptr) return;
   std::size_t now = sizeof(FlowState);
-  for (const DirectionState& d : flow.dir) now += d.partial.capacity() + d.handshake.buffered() + d.inner_handshake.buffered();
+  for (const DirectionState& d : flow.dir) now += d.partial.capacity() + d.handshake.held_bytes() + d.inner_handshake.held_bytes();
   budget_->adjust(flow.charged, now);
   flow.charged = now;
 }

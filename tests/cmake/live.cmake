@@ -8,6 +8,7 @@ list(REMOVE_ITEM app_under_test
   ${CMAKE_SOURCE_DIR}/src/app/main.cpp
   ${CMAKE_SOURCE_DIR}/src/app/analyze_command.cpp
   ${CMAKE_SOURCE_DIR}/src/app/live_command.cpp
+  ${CMAKE_SOURCE_DIR}/src/app/merge_command.cpp
   ${CMAKE_SOURCE_DIR}/src/app/whatif_command.cpp
   ${CMAKE_SOURCE_DIR}/src/app/command_line.cpp)
 if(app_tests)

@@ -32,7 +32,9 @@ std::string version_list(VersionSet set, std::string_view last_joiner);
 
 // Failures by reason, in the order first seen: usually one or two entries.
 using ReasonCounts = std::vector<std::pair<analysis::Reason, std::uint64_t>>;
-void count_reason(ReasonCounts& counts, analysis::Reason reason);
+void count_reason(ReasonCounts& counts, analysis::Reason reason, std::uint64_t n = 1);
+// Adds |more|'s counts to |counts| (reasons new to |counts| go last, in |more|'s order).
+void add_counts(ReasonCounts& counts, const ReasonCounts& more);
 // The most frequent reason; the first in vocabulary order wins a tie (Ok when empty).
 analysis::Reason top_reason(const ReasonCounts& counts);
 
@@ -47,6 +49,8 @@ struct ClientCount {
   std::vector<net::IpAddress> clients;  // distinct, sorted
   bool more = false;
   void add(const net::IpAddress& ip, std::size_t cap);
+  // The union with |other|, under the same cap.
+  void merge(const ClientCount& other, std::size_t cap);
   std::string describe() const;  // "34 clients", "1 client", "256+ clients"
 };
 
@@ -101,6 +105,27 @@ struct Untracked {
   std::uint64_t failed = 0;
 };
 
+// Merges the entries of |from| into |to| as if their flows had come after |to|'s: an entry |to|
+// has takes |merge_entry(to_entry, from_entry)|, a new one is itemised while |to| holds fewer
+// than |cap| entries, and past that its flows and failures go to |untracked| (an Untracked or
+// UntrackedFingerprints), as the add_flow that met it would have counted them. New entries go in
+// key order, not in the order their flows came, so past a cap the itemised ones may differ.
+template <class Key, class Entry, class Other, class MergeEntry>
+void merge_capped(std::map<Key, Entry>& to, const std::map<Key, Entry>& from, std::size_t cap, Other& untracked,
+                  MergeEntry merge_entry) {
+  for (const auto& [key, entry] : from) {
+    auto it = to.find(key);
+    if (it != to.end()) {
+      merge_entry(it->second, entry);
+    } else if (to.size() < cap) {
+      to.emplace(key, entry);
+    } else {
+      untracked.flows += entry.flows;
+      untracked.failed += entry.failed;
+    }
+  }
+}
+
 class FleetViews {
  public:
   static constexpr std::size_t kMaxServers = 10'000;
@@ -115,6 +140,9 @@ class FleetViews {
   // |ja4| is the JA4 of the flow's ClientHello ("" without one); computed when not given.
   void add_flow(const analysis::FlowRecord& flow, std::string_view ja4);
   void add_flow(const analysis::FlowRecord& flow);
+  // Adds |other|'s flows as if they had come after this one's, under the same caps: equal to
+  // one FleetViews over both whenever no cap is reached (see merge_capped).
+  void merge(const FleetViews& other);
 
   // Most failures first, then most flows, then by address; at most |limit| (0 = all).
   std::vector<ServerView> servers(std::size_t limit) const;
@@ -127,6 +155,8 @@ class FleetViews {
   std::vector<PairCount> top_pairs(analysis::Reason r, std::size_t limit) const;
 
  private:
+  friend class StateCodec;  // summary_state.cpp: the views as JSON (merge_state) and back
+
   void add_server(const analysis::FlowRecord& flow);
   void add_client(const analysis::FlowRecord& flow, std::string_view ja4);
   void add_reason(const analysis::FlowRecord& flow);

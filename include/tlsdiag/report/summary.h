@@ -1,10 +1,11 @@
 #pragma once
 // Summary: counts over every flow and input a report saw, including flows a report chose not to
-// print (--only-failures). Input: FlowRecords and InputResults, in any order. Output: totals,
-// counts by reason and by rejecting side, the failing servers, flows and failures per client
-// fingerprint (JA4), the input errors. Memory grows with the number of distinct failing servers,
-// client fingerprints (at most kMaxClientFingerprints) and failed inputs, and with the fleet
-// views' servers, clients and pairs (each capped, see fleet.h), not with the number of flows.
+// print (--only-failures). Input: FlowRecords and InputResults, in any order, or the Summaries of
+// other runs (merge; summary_state.h reads them from JSON). Output: totals, counts by reason and
+// by rejecting side, the failing servers, flows and failures per client fingerprint (JA4), the
+// input errors. Memory grows with the number of distinct failing servers, client fingerprints (at
+// most kMaxClientFingerprints) and failed inputs, and with the fleet views' servers, clients and
+// pairs (each capped, see fleet.h), not with the number of flows.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -61,6 +62,7 @@ struct TimeWindow {
   std::optional<Timestamp> until;
   bool empty() const { return !since && !until; }
   bool contains(Timestamp ts) const { return (!since || ts >= *since) && (!until || ts < *until); }
+  bool operator==(const TimeWindow&) const = default;
 };
 
 class Summary {
@@ -70,6 +72,11 @@ class Summary {
 
   void add_flow(const analysis::FlowRecord& flow);
   void add_input(const analysis::InputResult& input);
+  // Adds |other|'s flows and inputs as if they had come after this one's (tlsdiag merge): counts
+  // add up, errors and notes follow this one's, capped views stay capped (FleetViews::merge).
+  // Equal to one Summary over both whenever no cap is reached. False, merging nothing, when
+  // |other| was selected by a different time window.
+  bool merge(const Summary& other);
 
   std::uint64_t flows() const { return flows_; }
   std::uint64_t ok() const { return ok_; }
@@ -116,6 +123,8 @@ class Summary {
   int exit_code() const;
 
  private:
+  friend class StateCodec;  // summary_state.cpp: the accumulated state as JSON (merge_state) and back
+
   // One per distinct failing server, so kept small: the reasons it failed with, and how often
   // (usually one or two reasons, in the order first seen).
   struct ServerTally {
@@ -134,6 +143,7 @@ class Summary {
   };
 
   void add_client_fingerprint(const analysis::FlowRecord& flow, const std::string& ja4);
+  static void merge_fingerprint(FingerprintTally& to, const FingerprintTally& from);
 
   std::uint64_t flows_ = 0;
   std::uint64_t ok_ = 0;

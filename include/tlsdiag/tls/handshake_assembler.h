@@ -32,6 +32,7 @@ class HandshakeAssembler {
   void reset();
   bool has_partial() const { return !pending_.empty() || skip_ > 0; }
   std::size_t buffered() const { return pending_.size(); }
+  std::size_t held_bytes() const { return pending_.capacity(); }  // memory held for them
   // Offset in this direction's handshake bytes where the next fed byte will land.
   std::uint64_t position() const { return consumed_ + pending_.size(); }
   // Type of the message whose header is buffered but whose body is incomplete, if any.
