@@ -42,12 +42,12 @@ namespace {
 template <class Source>
 void run_chain(Source& source, const PipelineOptions& options, analysis::FlowSink& report,
                analysis::InputResult& result) {
+  MemoryBudget budget(options.memory_limit);  // first: the stages charge it until they are gone
   analysis::Correlator correlator(report, result.info.path, /*ordered=*/true, options.trust);
   tls::Dissector dissector(correlator, options.keys);
   reassembly::ReassemblyLimits limits;
   limits.max_flows = options.max_flows;
   reassembly::StreamTable streams(dissector, limits);
-  MemoryBudget budget(options.memory_limit);
   streams.set_memory_budget(&budget);
   dissector.set_memory_budget(&budget);
   correlator.set_memory_budget(&budget);

@@ -324,6 +324,9 @@ int fuzz_packet(const std::uint8_t* data, std::size_t size) {
   const bool many = (sel & 0x80) != 0;
 
   NullFlowSink sink(kTarget);
+  // A small memory budget (bit 6 of the selector) so the fuzzer reaches budget evictions too;
+  // declared first: the stages charge it until they are gone.
+  MemoryBudget budget((sel & 0x40) != 0 ? 8192 : 0);
   analysis::Correlator correlator(sink, "fuzz.pcap");
   tls::Dissector dissector(correlator);
   // Small limits so the fuzzer reaches eviction and the buffer caps.
@@ -332,6 +335,9 @@ int fuzz_packet(const std::uint8_t* data, std::size_t size) {
   limits.max_buffered_bytes_per_direction = 4096;
   limits.max_out_of_order_segments = 8;
   reassembly::StreamTable streams(dissector, limits);
+  streams.set_memory_budget(&budget);
+  dissector.set_memory_budget(&budget);
+  correlator.set_memory_budget(&budget);
   net::PacketDecoder decoder(streams);
 
   Timestamp ts{1'700'000'000'000'000'000};
