@@ -1,9 +1,6 @@
 #include "tlsdiag/analysis/certificate_check.h"
 
 #include <arpa/inet.h>
-
-#include <string>
-#include <unordered_map>
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -16,15 +13,16 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
-#include <string>
-#include <unordered_map>
 #include <array>
 #include <chrono>
 #include <climits>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <limits>
 #include <stdexcept>
+#include <string>
+#include <unordered_map>
 
 #include "tlsdiag/util/hex.h"
 
@@ -210,10 +208,42 @@ CertificateInfo describe(X509* x) {
   return info;
 }
 
+using Digest = std::array<std::uint8_t, 32>;  // SHA-256 of a certificate's DER
+
 struct Parsed {
   std::shared_ptr<X509> x509;  // null when the DER did not parse; shared with the cache
   CertificateInfo info;
   bool times_ok = false;  // notBefore and notAfter were read
+  Digest digest{};        // names the certificate in the cache of verified links
+};
+
+// Whether one certificate's signature verifies with another's key, by the pair's digests. An RSA
+// verification costs more than the rest of a flow, and a server sends the same chain to every
+// client. Keyed by digests, not X509 pointers: those are reused once the parse cache drops them.
+class LinkCache {
+ public:
+  static constexpr std::size_t kMaxEntries = 4096;
+  template <typename Verify>
+  bool get(const Digest& subject, const Digest& issuer, Verify verify) {
+    Key key;
+    std::ranges::copy(subject, key.begin());
+    std::ranges::copy(issuer, key.begin() + subject.size());
+    if (const auto it = links_.find(key); it != links_.end()) return it->second;
+    if (links_.size() >= kMaxEntries) links_.clear();
+    return links_.emplace(key, verify()).first->second;
+  }
+
+ private:
+  using Key = std::array<std::uint8_t, 64>;
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const {  // digests are uniform: any 8 bytes will do
+      std::size_t a = 0, b = 0;
+      std::memcpy(&a, k.data(), sizeof a);
+      std::memcpy(&b, k.data() + 32, sizeof b);
+      return a ^ (b * 0x9e3779b97f4a7c15ULL);
+    }
+  };
+  std::unordered_map<Key, bool, KeyHash> links_;
 };
 
 Parsed parse(std::span<const std::uint8_t> der) {
@@ -233,6 +263,8 @@ Parsed parse(std::span<const std::uint8_t> der) {
   }
   p.info = describe(p.x509.get());
   p.times_ok = !p.info.parse_error;
+  unsigned int digest_len = 0;
+  X509_digest(p.x509.get(), EVP_sha256(), p.digest.data(), &digest_len);
   // A TLS certificate_list entry holds exactly one certificate (RFC 5246 §7.4.2).
   const auto used = static_cast<std::size_t>(cursor - der.data());
   if (used < der.size()) {
@@ -275,11 +307,16 @@ bool matches_name(X509* leaf, std::string name) {
   return rc == 1;
 }
 
-bool issued_by(X509* subject, X509* issuer) {
+bool verify_issued_by(X509* subject, X509* issuer) {
   const bool ok = X509_check_issued(issuer, subject) == X509_V_OK &&
                   X509_verify(subject, X509_get0_pubkey(issuer)) == 1;
   ERR_clear_error();
   return ok;
+}
+
+bool issued_by(const Parsed& subject, const Parsed& issuer, LinkCache* links) {
+  auto verify = [&] { return verify_issued_by(subject.x509.get(), issuer.x509.get()); };
+  return links != nullptr ? links->get(subject.digest, issuer.digest, verify) : verify();
 }
 
 void check_validity(const Parsed& leaf, Timestamp now, CertificateFindings& f) {
@@ -309,14 +346,15 @@ void check_issuer_validity(const std::vector<Parsed>& chain, Timestamp now, Cert
 // certificates sent (any order) from the leaf to the last one whose issuer was not sent. When the
 // handshake completed, the client had that issuer: nothing is reported missing. Returns the
 // warning for a missing intermediate, added only if the trust check does not clear it.
-std::string check_linkage(const std::vector<Parsed>& chain, bool completed, CertificateFindings& f) {
+std::string check_linkage(const std::vector<Parsed>& chain, bool completed, LinkCache* links,
+                          CertificateFindings& f) {
   auto sent_issuer = [&](std::size_t i) -> std::optional<std::size_t> {
     for (std::size_t j = 0; j < chain.size(); ++j)
-      if (j != i && chain[j].x509 && issued_by(chain[i].x509.get(), chain[j].x509.get())) return j;
+      if (j != i && chain[j].x509 && issued_by(chain[i], chain[j], links)) return j;
     return std::nullopt;
   };
   for (std::size_t i = 0; i + 1 < chain.size(); ++i) {
-    if (!chain[i].x509 || !chain[i + 1].x509 || issued_by(chain[i].x509.get(), chain[i + 1].x509.get())) continue;
+    if (!chain[i].x509 || !chain[i + 1].x509 || issued_by(chain[i], chain[i + 1], links)) continue;
     f.chain_broken = true;
     const auto j = sent_issuer(i);
     f.warnings.push_back(j ? label(f.chain, i) + " is issued by " + label(f.chain, *j) +
@@ -424,6 +462,7 @@ CertificateInfo parse_certificate_der(std::span<const std::uint8_t> der) { retur
 
 struct CertificateCache::Impl {
   std::unordered_map<std::string, Parsed> by_der;
+  LinkCache links;
 };
 CertificateCache::CertificateCache() : impl_(std::make_unique<Impl>()) {}
 CertificateCache::~CertificateCache() = default;
@@ -462,7 +501,8 @@ CertificateFindings check_chain(std::span<const CertificateRecord> certificates,
   f.hostname_mismatch = !context.server_name.empty() && !matches_name(leaf, context.server_name);
   f.self_signed_leaf = chain[0].info.self_signed;
   check_issuer_validity(chain, context.capture_time, f);
-  const std::string missing = check_linkage(chain, context.handshake_completed, f);
+  LinkCache* links = cache != nullptr ? &cache->impl().links : nullptr;
+  const std::string missing = check_linkage(chain, context.handshake_completed, links, f);
   check_strength(chain, f);
   if (store != nullptr) check_trust(chain, context.capture_time, store, f);
   if (f.missing_intermediate) f.warnings.push_back(missing);

@@ -641,5 +641,28 @@ TEST(CertificateCache, SameFindingsAndEachCertificateParsedOnce) {
   EXPECT_EQ(cache.size(), 2u);
 }
 
+// Verified links are cached by the pair of certificates, in both directions: one cache across
+// chains that reuse the same certificates in other orders (the impostor shares the
+// intermediate's name, not its key) gives every chain the findings it has alone.
+TEST(CertificateCache, CachedLinksChangeNoLinkageFinding) {
+  const std::vector<std::vector<std::string>> chains = {
+      {"leaf", "intermediate", "root"}, {"leaf", "root"}, {"leaf", "root", "intermediate"},
+      {"leaf", "impostor"},             {"intermediate", "leaf"}, {"leaf", "intermediate"}};
+  const ChainContext context{"", utc(2024, 6, 1), false};
+  CertificateCache cache;
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& names : chains) {
+      SCOPED_TRACE(names.front() + " + " + std::to_string(names.size() - 1) + ", round " + std::to_string(round));
+      const CertificateFindings plain = check_chain(records(names), context);
+      const CertificateFindings cached = check_chain(records(names), context, nullptr, &cache);
+      EXPECT_EQ(cached.chain_broken, plain.chain_broken);
+      EXPECT_EQ(cached.missing_intermediate, plain.missing_intermediate);
+      EXPECT_EQ(cached.warnings, plain.warnings);
+    }
+  }
+  EXPECT_TRUE(check_chain(records({"leaf", "impostor"}), context, nullptr, &cache).chain_broken);
+  EXPECT_FALSE(check_chain(records({"leaf", "intermediate"}), context, nullptr, &cache).chain_broken);
+}
+
 }  // namespace
 }  // namespace tlsdiag::analysis
