@@ -61,7 +61,7 @@ class NullStreamSink final : public reassembly::StreamSink {
   explicit NullStreamSink(bool want_data = true) : want_data_(want_data) {}
   void on_open(const reassembly::FlowInfo&) override {}
   void on_tcp(reassembly::FlowId, const reassembly::TcpEvent&) override {}
-  void on_gap(reassembly::FlowId, reassembly::Direction, std::uint64_t, Timestamp) override {}
+  void on_gap(reassembly::FlowId, reassembly::Direction, std::uint64_t, reassembly::GapKind, Timestamp) override {}
   void on_close(reassembly::FlowId, reassembly::CloseReason, Timestamp, const reassembly::FlowStats&) override {}
   void on_end(Timestamp) override {}
   bool on_data(reassembly::FlowId, reassembly::Direction, std::span<const std::uint8_t> data, Timestamp,
@@ -80,7 +80,7 @@ class CountingTlsSink final : public tls::TlsEventSink {
  public:
   void on_open(const reassembly::FlowInfo&) override {}
   void on_tcp(reassembly::FlowId, const reassembly::TcpEvent&) override {}
-  void on_gap(reassembly::FlowId, reassembly::Direction, std::uint64_t, Timestamp) override {}
+  void on_gap(reassembly::FlowId, reassembly::Direction, std::uint64_t, reassembly::GapKind, Timestamp) override {}
   void on_close(reassembly::FlowId, reassembly::CloseReason, Timestamp, const reassembly::FlowStats&) override {}
   void on_end(Timestamp) override {}
   void on_tls(const tls::TlsEvent&) override { ++events; }

@@ -16,7 +16,7 @@ class CountingDelivery final : public reassembly::DeliverySink {
     bytes += data.size();
     return true;
   }
-  void skip(std::uint64_t) override {}
+  void skip(std::uint64_t, reassembly::GapKind) override {}
   std::uint64_t bytes = 0;
 };
 

@@ -240,10 +240,17 @@ void Correlator::record_tcp(FlowRecord& flow, const reassembly::TcpEvent& e) {
   else flow.last_seen = std::max(flow.last_seen, e.ts);
 }
 
-void Correlator::on_gap(reassembly::FlowId id, Direction dir, std::uint64_t missing, Timestamp ts) {
+void Correlator::on_gap(reassembly::FlowId id, Direction dir, std::uint64_t missing, reassembly::GapKind kind,
+                        Timestamp ts) {
   FlowRecord* flow = find(id);
   if (flow == nullptr) return;
   add_step(*flow, Step{StepKind::Gap, dir, 0, static_cast<std::uint32_t>(std::min<std::uint64_t>(missing, UINT32_MAX)), ts, 0});
+  // Bytes given up on at a cap were (or may yet be) captured: the capture is not to blame.
+  if (kind == reassembly::GapKind::GivenUp) {
+    add_note(*flow, std::to_string(missing) + " bytes of the " + direction_name(dir) +
+                        " stream not analysed (given up: reassembly buffer cap hit)");
+    return;
+  }
   add_note(*flow, std::to_string(missing) + " bytes missing from the " + direction_name(dir) +
                         " stream (not captured)");
 }
@@ -294,8 +301,16 @@ void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Ti
   flow.stats = stats;
   flow.close_reason = why;
   if (why != reassembly::CloseReason::EndOfCapture) flow.last_seen = std::max(flow.last_seen, ts);
-  for (int d = 0; d < 2; ++d)
-    if (stats.dir[d].buffer_cap_hit) add_note(flow, std::string(direction_name(Direction(d))) + " reassembly buffer cap hit");
+  for (int d = 0; d < 2; ++d) {
+    const reassembly::DirectionStats& s = stats.dir[d];
+    const std::string side = direction_name(Direction(d));
+    if (s.buffer_cap_hit) add_note(flow, side + " reassembly buffer cap hit");
+    // One note per direction: a peer or middlebox rewriting bytes on retransmission (or an
+    // evasion attempt); what the report shows is the first copy.
+    if (s.overlap_conflicts > 0)
+      add_note(flow, side + " retransmission with different bytes at stream byte " + std::to_string(s.first_conflict) +
+                         " (first copy kept)");
+  }
   entry.closed = true;
   entry.report = attempted_tls(flow);
   if (entry.report) {

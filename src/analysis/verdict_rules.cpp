@@ -459,6 +459,14 @@ void server_closed_apply(const FlowFacts&, Verdict& v) {
 bool always(const FlowFacts&) { return true; }
 void unfinished_apply(const FlowFacts& x, Verdict& v) {
   set(v, Status::Incomplete, RejectedBy::Unknown, Reason::CaptureTruncated, Confidence::Unknown);
+  const std::uint64_t given_up = x.f.stats.dir[0].given_up_bytes + x.f.stats.dir[1].given_up_bytes;
+  if (!x.client_hello && given_up > 0) {
+    // The capture may hold every byte: tlsdiag's out-of-order cap made it skip some.
+    v.explanation = "The ClientHello could not be read: segments came so far out of order that the reassembly buffer "
+                    "cap was hit and " + std::to_string(given_up) + " bytes were given up on.";
+    v.remediation = "Raise --max-out-of-order-segments or --max-reassembly-buffer if the traffic is genuine.";
+    return;
+  }
   const bool idle = x.f.close_reason == reassembly::CloseReason::Timeout;
   v.explanation = !x.client_hello ? "The capture does not contain this connection's ClientHello (it started mid-stream)."
                   : idle          ? "The connection went idle past the flow timeout before the handshake reached an outcome."

@@ -9,8 +9,9 @@
 #include "batch_inputs.h"
 #include "batch_progress.h"
 #include "batch_runner.h"
-#include "command_line.h"
 #include "byte_size.h"
+#include "cap_options.h"
+#include "command_line.h"
 #include "pipeline.h"
 #include "time_window.h"
 #include "trust_options.h"
@@ -38,6 +39,7 @@ struct AnalyzeOptions {
   bool quiet = false;
   std::string since, until;
   std::string memory_limit;
+  CapOptions caps;
   PipelineOptions pipeline;
 };
 
@@ -55,7 +57,9 @@ po::options_description describe(AnalyzeOptions& o) {
       ("memory-limit", po::value(&o.memory_limit)->default_value("1G"),
        "memory for per-flow state (flows, buffered bytes, handshakes being read), shared by the "
        "inputs analysed at once; past it the least recently active flows are judged early "
-       "(e.g. 512M, 4G; 0 = no limit)")
+       "(e.g. 512M, 4G; 0 = no limit)");
+  add_cap_options(desc, o.caps);
+  desc.add_options()
       ("ca-file", po::value(&o.trust.ca_files)->composing(), "PEM CA bundle to check server chains against (at capture time)")
       ("ca-path", po::value(&o.trust.ca_paths)->composing(), "directory of hashed CA certificates (c_rehash) to check against")
       ("trust", po::value(&o.trust.trust), "'system': check server chains against the system's CA store")
@@ -101,6 +105,14 @@ int analyze_command(int argc, char** argv) {
     return 2;
   }
   o.pipeline.memory_limit = *memory_limit;
+  std::string cap_error;
+  const std::optional<Caps> caps = parse_caps(o.caps, cap_error);
+  if (!caps) {
+    std::cerr << "tlsdiag analyze: " << cap_error << "\n";
+    return 2;
+  }
+  o.pipeline.reassembly = caps->reassembly;
+  o.pipeline.tls = caps->tls;
   std::ofstream file;
   if (!o.output.empty()) {
     file.open(o.output, std::ios::out | std::ios::trunc);

@@ -10,6 +10,7 @@
 #include <boost/program_options.hpp>
 
 #include "byte_size.h"
+#include "cap_options.h"
 #include "duration.h"
 #include "failure_recorder.h"
 #include "line_output.h"
@@ -49,6 +50,7 @@ struct LiveOptions {
   std::string flow_timeout = "60s";
   std::size_t max_flows = 1'000'000;
   std::string memory_limit = "1G";
+  CapOptions caps;
   std::string write_failures;
   std::string user;
   bool allow_root = false;
@@ -80,7 +82,9 @@ po::options_description describe(LiveOptions& o) {
        "open-flow table cap; past it the least recently active flow is evicted (counted)")
       ("memory-limit", po::value(&o.memory_limit)->default_value("1G"),
        "memory for per-flow state; past it the least recently active flows are judged early "
-       "(e.g. 256M, 2G; 0 = no limit)")
+       "(e.g. 256M, 2G; 0 = no limit)");
+  add_cap_options(desc, o.caps);
+  desc.add_options()
       ("write-failures", po::value(&o.write_failures),
        "append the packets of every failed handshake to this pcap file")
       ("user,Z", po::value(&o.user), "drop to this user once the interface is open (default when root: nobody)")
@@ -140,6 +144,7 @@ struct Settings {
   LiveFormat format = LiveFormat::Text;
   LiveLoopSettings loop;
   std::size_t memory_limit = 0;
+  Caps caps;
 };
 
 std::optional<Settings> validate(const LiveOptions& o) {
@@ -166,6 +171,13 @@ std::optional<Settings> validate(const LiveOptions& o) {
     return std::nullopt;
   }
   s.memory_limit = *memory_limit;
+  std::string cap_error;
+  const std::optional<Caps> caps = parse_caps(o.caps, cap_error);
+  if (!caps) {
+    std::cerr << "tlsdiag live: " << cap_error << "\n";
+    return std::nullopt;
+  }
+  s.caps = *caps;
   s.loop = LiveLoopSettings{o.count, *duration, *stats, *timeout};
   return s;
 }
@@ -254,6 +266,8 @@ int run(const LiveOptions& o, const Settings& s, Opened& x) {
   popts.source = o.interface;
   popts.max_flows = o.max_flows;
   popts.memory_limit = s.memory_limit;
+  popts.reassembly = s.caps.reassembly;
+  popts.tls = s.caps.tls;
   popts.flow_timeout_ns = s.loop.flow_timeout_ns;
   popts.trust = x.trust ? x.trust->get() : nullptr;
   popts.keys = x.keys ? &*x.keys : nullptr;

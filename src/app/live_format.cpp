@@ -36,6 +36,16 @@ std::string verdict_words(const analysis::Verdict& v) {
   return out + " (" + std::string(analysis::name(v.confidence)) + ")";
 }
 
+// "; caps hit handshake_message 2, flows 1": the caps hit since the start, or "".
+std::string caps_text(const analysis::InputStats& s) {
+  std::string out;
+  for (std::size_t i = 0; i < analysis::kCapCount; ++i) {
+    if (s.caps_hit[i] == 0) continue;
+    out += (out.empty() ? "; caps hit " : ", ") + std::string(analysis::kCapNames[i]) + " " + std::to_string(s.caps_hit[i]);
+  }
+  return out;
+}
+
 // "flows 12 (ok 9, failed 2, incomplete 1); reasons protocol_version_mismatch 2, ..."
 std::string counts_text(const LiveCounts& c) {
   std::string out = "flows " + std::to_string(c.flows) + " (ok " + std::to_string(c.ok) + ", failed " +
@@ -159,7 +169,7 @@ std::string summary_text_line(const SummaryView& s) {
                      counts_text(*s.counts);
   line += top_text("top failing servers", s.servers);
   line += "; packets " + std::to_string(s.input.packets) + ", flows seen " + std::to_string(s.input.flows_seen) +
-          ", evicted " + std::to_string(s.input.flows_evicted) + "; " + kernel_text(s.kernel);
+          ", evicted " + std::to_string(s.input.flows_evicted) + caps_text(s.input) + "; " + kernel_text(s.kernel);
   return line;
 }
 

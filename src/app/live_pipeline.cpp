@@ -11,7 +11,7 @@ constexpr std::int64_t kRingGraceNs = 5'000'000'000;
 }  // namespace
 
 reassembly::ReassemblyLimits LivePipeline::limits_for(const LivePipelineOptions& options) {
-  reassembly::ReassemblyLimits limits;
+  reassembly::ReassemblyLimits limits = options.reassembly;
   limits.max_flows = options.max_flows;
   return limits;
 }
@@ -20,7 +20,7 @@ LivePipeline::LivePipeline(analysis::FlowSink& sink, const LivePipelineOptions& 
     : flow_timeout_ns_(options.flow_timeout_ns),
       budget_(options.memory_limit),
       correlator_(sink, options.source, /*ordered=*/false, options.trust),
-      dissector_(correlator_, options.keys),
+      dissector_(correlator_, options.keys, options.tls),
       streams_(dissector_, limits_for(options)),
       decoder_(streams_),
       ring_(ring) {
@@ -43,6 +43,8 @@ void LivePipeline::expire(Timestamp now) {
   if (ring_ != nullptr) ring_->expire(now, flow_timeout_ns_ + kRingGraceNs);
 }
 
-analysis::InputStats LivePipeline::stats() const { return input_stats(decoder_.stats(), streams_.stats(), correlator_.stats()); }
+analysis::InputStats LivePipeline::stats() const {
+  return input_stats(decoder_.stats(), streams_.stats(), dissector_.stats(), correlator_.stats());
+}
 
 }  // namespace tlsdiag::app

@@ -28,6 +28,8 @@ struct LivePipelineOptions {
   std::string source;  // the interface: each flow's source.file, its packets numbered from 1
   std::size_t max_flows = 1'000'000;
   std::size_t memory_limit = 0;  // bytes of per-flow state (util/memory_budget.h); 0 = none
+  reassembly::ReassemblyLimits reassembly;  // its buffer caps (max_flows is the one above)
+  tls::TlsLimits tls;
   std::int64_t flow_timeout_ns = 60'000'000'000;
   x509_store_st* trust = nullptr;     // CA store for the certificate trust check; null = none
   const tls::KeyLog* keys = nullptr;  // secrets to decrypt protected records; null = none

@@ -9,8 +9,33 @@
 
 namespace tlsdiag::app {
 
+namespace {
+
+// Packet kinds, a header cut by the snapshot length, then TLS kinds (analysis/input_counters.h).
+void count_malformed(analysis::InputStats& s, const net::DecodeStats& d, const tls::DissectorStats& t) {
+  for (net::MalformedKind k : net::kMalformedKinds) s.malformed_by_kind[analysis::kind_index(k)] = d.malformed_count(k);
+  s.malformed_by_kind[analysis::kTruncatedHeaderKind] = d.truncated_headers;
+  for (std::size_t i = 0; i < tls::kMalformedKindCount; ++i)
+    s.malformed_by_kind[analysis::kFirstTlsKind + i] = t.malformed_by_kind[i];
+}
+
+// Each cap's counter is the stage's own: nothing is counted twice.
+void count_caps(analysis::InputStats& s, const reassembly::ReassemblyStats& r, const tls::DissectorStats& t) {
+  using analysis::Cap;
+  auto cap = [&s](Cap c) -> std::uint64_t& { return s.caps_hit[static_cast<std::size_t>(c)]; };
+  cap(Cap::ReassemblyBuffer) = r.bytes_cap_hits;
+  cap(Cap::OutOfOrderSegments) = r.segments_cap_hits;
+  cap(Cap::HandshakeMessage) = t.malformed_count(tls::MalformedKind::OversizedMessage);
+  cap(Cap::Certificates) = t.certificate_chains_capped;
+  cap(Cap::Extensions) = t.hellos_extensions_capped;
+  cap(Cap::Flows) = r.flows_evicted - r.memory_evictions;
+  cap(Cap::Memory) = r.memory_evictions;
+}
+
+}  // namespace
+
 analysis::InputStats input_stats(const net::DecodeStats& d, const reassembly::ReassemblyStats& r,
-                                 const analysis::CorrelatorStats& c) {
+                                 const tls::DissectorStats& t, const analysis::CorrelatorStats& c) {
   analysis::InputStats s;
   s.packets = d.packets;
   s.bytes = d.bytes;
@@ -27,6 +52,8 @@ analysis::InputStats input_stats(const net::DecodeStats& d, const reassembly::Re
   s.flows_reported = c.flows_reported;
   s.flows_not_tls = c.flows_not_tls;
   s.flows_without_payload = c.flows_without_payload;
+  count_malformed(s, d, t);
+  count_caps(s, r, t);
   return s;
 }
 
@@ -44,8 +71,8 @@ void run_chain(Source& source, const PipelineOptions& options, analysis::FlowSin
                analysis::InputResult& result) {
   MemoryBudget budget(options.memory_limit);  // first: the stages charge it until they are gone
   analysis::Correlator correlator(report, result.info.path, /*ordered=*/true, options.trust);
-  tls::Dissector dissector(correlator, options.keys);
-  reassembly::ReassemblyLimits limits;
+  tls::Dissector dissector(correlator, options.keys, options.tls);
+  reassembly::ReassemblyLimits limits = options.reassembly;
   limits.max_flows = options.max_flows;
   reassembly::StreamTable streams(dissector, limits);
   streams.set_memory_budget(&budget);
@@ -57,7 +84,7 @@ void run_chain(Source& source, const PipelineOptions& options, analysis::FlowSin
     result.error_offset = err->offset;
   }
   result.info = source.info();  // run() may add notes
-  result.stats = input_stats(decoder.stats(), streams.stats(), correlator.stats());
+  result.stats = input_stats(decoder.stats(), streams.stats(), dissector.stats(), correlator.stats());
   if (const std::uint64_t n = streams.stats().memory_evictions; n > 0)
     result.info.notes.push_back(memory_note(n, options.memory_limit));
 }

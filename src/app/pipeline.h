@@ -12,6 +12,7 @@
 #include "tlsdiag/analysis/flow_sink.h"
 #include "tlsdiag/net/decode_stats.h"
 #include "tlsdiag/reassembly/stream_table.h"
+#include "tlsdiag/tls/dissector.h"
 
 struct x509_store_st;
 
@@ -25,13 +26,15 @@ struct PipelineOptions {
   std::string bpf_filter;
   std::size_t max_flows = 1'000'000;
   std::size_t memory_limit = 0;  // bytes of per-flow state before the oldest flows are evicted; 0 = none
+  reassembly::ReassemblyLimits reassembly;  // its buffer caps (max_flows is the one above)
+  tls::TlsLimits tls;
   x509_store_st* trust = nullptr;  // CA store for the certificate trust check; null = no check
   const tls::KeyLog* keys = nullptr;  // secrets to decrypt protected records; null = none
 };
 
-// The input counters of the summary, from the decoder's and the flow table's (also live mode's).
+// The input counters of the summary, from the stages' own (also live mode's).
 analysis::InputStats input_stats(const net::DecodeStats& d, const reassembly::ReassemblyStats& r,
-                                 const analysis::CorrelatorStats& c);
+                                 const tls::DissectorStats& t, const analysis::CorrelatorStats& c);
 
 // The input note for flows evicted by the memory budget.
 std::string memory_note(std::uint64_t evicted, std::size_t limit);

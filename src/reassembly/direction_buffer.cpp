@@ -1,7 +1,9 @@
 #include "tlsdiag/reassembly/direction_buffer.h"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
+#include <cstring>
 #include <iterator>
 
 namespace tlsdiag::reassembly {
@@ -10,6 +12,40 @@ namespace {
 
 std::uint64_t u64(std::int64_t v) { return static_cast<std::uint64_t>(v); }
 std::size_t usize(std::int64_t v) { return static_cast<std::size_t>(v); }
+
+std::uint64_t load_u64(std::span<const std::uint8_t> bytes, std::size_t at) {
+  std::uint64_t w = 0;
+  std::memcpy(&w, bytes.subspan(at, 8).data(), 8);
+  return w;
+}
+
+// MurmurHash3's 64-bit finalizer: a bijection in which every input bit affects every output bit.
+std::uint64_t mix(std::uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccd;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53;
+  return h ^ (h >> 33);
+}
+
+// A hash of a delivered piece, to tell a retransmitted copy that differs without keeping a copy.
+// Every in-order byte passes here, so it is cheap: four lanes of 64-bit word sums (two vector adds
+// per 32 bytes), folded and mixed at the end. Any one changed word changes it; changes that
+// cancel out in a lane's sum (or aligned words swapped 32 bytes apart) go unseen.
+std::uint32_t piece_hash(std::span<const std::uint8_t> bytes) {
+  std::uint64_t sum[4] = {};
+  std::size_t i = 0;
+  for (; i + 32 <= bytes.size(); i += 32) {
+    for (std::size_t k = 0; k < 4; ++k) sum[k] += load_u64(bytes, i + 8 * k);
+  }
+  for (std::size_t k = 0; i + 8 <= bytes.size(); ++k, i += 8) sum[k] += load_u64(bytes, i);
+  std::uint64_t tail = 0;  // the last 1..7 bytes: in the word ending the piece, else one by one
+  if (i < bytes.size() && bytes.size() >= 8) tail = load_u64(bytes, bytes.size() - 8);
+  for (; i < bytes.size() && bytes.size() < 8; ++i) tail = tail << 8 | bytes[i];
+  // Rotated apart, so that a change in one lane (or the tail) always changes the result.
+  const std::uint64_t folded = sum[0] ^ std::rotl(sum[1], 16) ^ std::rotl(sum[2], 32) ^ std::rotl(sum[3], 48);
+  return static_cast<std::uint32_t>(mix(folded + tail * 0x9e3779b97f4a7c15));
+}
 
 }  // namespace
 
@@ -40,10 +76,7 @@ void DirectionBuffer::add(std::uint32_t seq, std::span<const std::uint8_t> captu
     give_up_until(std::min(begin, acked_to_), out);
   }
   if (!delivering_) return count_only(begin, end);
-  if (end <= next_) {
-    stats_.retransmitted_bytes += length;
-    return;
-  }
+  if (end <= next_) return count_behind(begin, end, captured);
   Span span{begin, end, begin + static_cast<std::int64_t>(captured.size()), captured, origin};
   if (begin == next_ && pieces_.empty()) {  // the common case: in order, nothing held
     stats_.payload_bytes += length;
@@ -51,7 +84,7 @@ void DirectionBuffer::add(std::uint32_t seq, std::span<const std::uint8_t> captu
   }
   if (begin < next_) {
     // The head repeats bytes already delivered or skipped.
-    stats_.retransmitted_bytes += u64(next_ - begin);
+    count_behind(begin, next_, captured);
     span.bytes = captured.subspan(std::min(captured.size(), usize(next_ - begin)));
     span.begin = next_;
     span.captured_end = std::max(span.captured_end, span.begin);
@@ -75,7 +108,7 @@ std::int64_t DirectionBuffer::overlap_with(std::map<std::int64_t, Piece>::iterat
         {hi, span.captured_end, it->first + static_cast<std::int64_t>(it->second.bytes.size())});
     for (std::int64_t x = lo; x < known_hi; ++x) {
       if (span.bytes[usize(x - span.begin)] != it->second.bytes[usize(x - it->first)])
-        ++stats_.overlap_conflicts;
+        count_conflicts(x, 1);
     }
   }
   return overlap;
@@ -106,6 +139,9 @@ void DirectionBuffer::place(Span span, DeliverySink& out) {
   // from the caller's bytes (interleaved with the held pieces they join), others are copied.
   while (span.begin < span.end) {
     if (!delivering_) {
+      // Delivery stopped on the way: the rest was counted above, as payload or repeats.
+      if (span.begin > next_) add_hole(next_, span.begin, false);
+      fill_holes(span.begin, span.end);
       next_ = std::max(next_, span.end);
       return;
     }
@@ -127,6 +163,7 @@ void DirectionBuffer::place(Span span, DeliverySink& out) {
       emit(span, to, out);
     } else {
       store(span, to, out);
+      if (!delivering_) continue;  // [begin, to) neither held nor delivered
     }
     advance(span, to);
   }
@@ -139,7 +176,7 @@ void DirectionBuffer::emit(const Span& span, std::int64_t to, DeliverySink& out)
   const std::int64_t known_end = std::min(to, span.captured_end);
   next_ = to;
   emit_bytes(span.bytes.first(usize(known_end - span.begin)), span.origin, out);
-  if (delivering_ && to > known_end) declare_missing(u64(to - known_end), out);
+  if (delivering_ && to > known_end) declare_missing(u64(to - known_end), GapKind::NotCaptured, out);
 }
 
 // Copies span's [begin, to) aside. When a cap is hit, stop waiting for the earliest hole.
@@ -148,12 +185,13 @@ void DirectionBuffer::store(const Span& span, std::int64_t to, DeliverySink& out
   const std::size_t known = usize(known_end - span.begin);
   while (!fits(known)) {
     stats_.buffer_cap_hit = true;
+    (pieces_.size() >= limits_.max_segments ? stats_.segments_cap_hit : stats_.bytes_cap_hit) = true;
     if (pieces_.empty() || span.begin < pieces_.begin()->first) {
-      skip_to(span.begin, out);
+      skip_to(span.begin, GapKind::GivenUp, out);
       if (delivering_) emit(span, to, out);
       return;
     }
-    skip_to(pieces_.begin()->first, out);
+    skip_to(pieces_.begin()->first, GapKind::GivenUp, out);
     if (!delivering_) return;
     if (next_ == span.begin) return emit(span, to, out);
   }
@@ -169,11 +207,13 @@ bool DirectionBuffer::fits(std::size_t bytes) const {
   return buffered_bytes_ + bytes <= limits_.max_bytes && pieces_.size() < limits_.max_segments;
 }
 
-void DirectionBuffer::skip_to(std::int64_t offset, DeliverySink& out) {
+void DirectionBuffer::skip_to(std::int64_t offset, GapKind kind, DeliverySink& out) {
   if (offset > next_) {
     const std::int64_t missing = offset - next_;
+    // Bytes given up on may still come: then they are payload, not repeats.
+    if (kind == GapKind::GivenUp) add_hole(next_, offset, true);
     next_ = offset;
-    declare_missing(u64(missing), out);
+    declare_missing(u64(missing), kind, out);
   }
   drain(out);
 }
@@ -186,40 +226,160 @@ void DirectionBuffer::drain(DeliverySink& out) {
     buffered_bytes_ -= piece.bytes.size();
     next_ += piece.extent();
     emit_bytes(piece.bytes, piece.origin, out);
-    if (delivering_ && piece.missing_tail > 0) declare_missing(piece.missing_tail, out);
+    if (delivering_ && piece.missing_tail > 0) declare_missing(piece.missing_tail, GapKind::NotCaptured, out);
   }
   assert(pieces_.empty() || pieces_.begin()->first > next_);
 }
 
+// Hands the bytes ending at next_ to the sink, remembering them to compare retransmissions with.
 void DirectionBuffer::emit_bytes(std::span<const std::uint8_t> bytes, const Origin& origin,
                                  DeliverySink& out) {
   if (bytes.empty()) return;
-  if (!out.deliver(bytes, origin)) stop_delivering();
+  if (!out.deliver(bytes, origin)) return stop_delivering();
+  remember(bytes);
 }
 
-void DirectionBuffer::declare_missing(std::uint64_t missing, DeliverySink& out) {
-  ++stats_.gaps;
-  stats_.gap_bytes += missing;
-  out.skip(missing);
+void DirectionBuffer::remember(std::span<const std::uint8_t> bytes) {
+  recent_[recent_next_] = Delivered{static_cast<std::uint32_t>(bytes.size()), piece_hash(bytes)};
+  recent_next_ = static_cast<std::uint8_t>((recent_next_ + 1) % kRecentPieces);
+}
+
+void DirectionBuffer::declare_missing(std::uint64_t missing, GapKind kind, DeliverySink& out) {
+  recent_ = {};  // what they remember is no longer contiguous up to next_
+  if (kind == GapKind::GivenUp) {
+    stats_.given_up_bytes += missing;
+  } else {
+    ++stats_.gaps;
+    stats_.gap_bytes += missing;
+  }
+  out.skip(missing, kind);
 }
 
 void DirectionBuffer::stop_delivering() {
   delivering_ = false;
-  if (!pieces_.empty()) {
-    // Held bytes were already counted when they arrived; count_only starts after them.
-    const auto& last = *pieces_.rbegin();
-    next_ = std::max(next_, last.first + last.second.extent());
+  recent_ = {};  // retransmissions are compared only while the sink reads the bytes
+  // Held bytes were already counted when they arrived; count_only starts after them, and the
+  // bytes between them that have not arrived are holes.
+  std::int64_t at = next_;
+  for (const auto& [offset, piece] : pieces_) {
+    if (offset > at) add_hole(at, offset, false);
+    at = offset + piece.extent();
   }
+  next_ = std::max(next_, at);
   pieces_.clear();
   buffered_bytes_ = 0;
 }
 
-// After delivery stopped: track the highest byte seen, counting new and repeated bytes.
+// After delivery stopped: tracks the highest byte seen and the holes below it, counting new,
+// late and repeated bytes.
 void DirectionBuffer::count_only(std::int64_t begin, std::int64_t end) {
-  const std::int64_t fresh = std::max<std::int64_t>(0, end - std::max(begin, next_));
-  stats_.payload_bytes += u64(fresh);
-  stats_.retransmitted_bytes += u64(end - begin - fresh);
+  if (begin > next_) {
+    ++stats_.out_of_order_segments;
+    add_hole(next_, begin, false);
+  }
+  if (begin < next_) count_behind(begin, std::min(end, next_), {});
+  stats_.payload_bytes += u64(std::max<std::int64_t>(0, end - std::max(begin, next_)));
   next_ = std::max(next_, end);
+}
+
+// [begin, end), below next_, arrived again or late: bytes filling a hole are payload, out of
+// order unless they start where their hole starts; the others repeat, and while delivering they
+// are compared with what was delivered. `captured` holds the known bytes from begin.
+void DirectionBuffer::count_behind(std::int64_t begin, std::int64_t end,
+                                   std::span<const std::uint8_t> captured) {
+  const auto* hole = std::find_if(holes_.begin(), holes_.begin() + hole_count_,
+                                  [&](const Hole& h) { return h.begin <= begin && begin < h.end(); });
+  const bool inside_hole = hole != holes_.begin() + hole_count_ && hole->begin < begin;
+  const std::uint64_t late = hole_count_ > 0 ? fill_holes(begin, end) : 0;
+  stats_.payload_bytes += late;
+  stats_.retransmitted_bytes += u64(end - begin) - late;
+  if (late > 0 && inside_hole) ++stats_.out_of_order_segments;
+  if (delivering_ && late < u64(end - begin))
+    compare_delivered(begin, captured.first(std::min(captured.size(), usize(end - begin))));
+}
+
+// Compares a repeat of delivered bytes, known from `begin`, with each remembered piece it covers
+// whole. A piece partly covered is not compared: its hash is of the whole piece.
+void DirectionBuffer::compare_delivered(std::int64_t begin, std::span<const std::uint8_t> captured) {
+  const std::int64_t end = begin + static_cast<std::int64_t>(captured.size());
+  std::int64_t piece_end = next_;
+  for (std::size_t age = 1; age <= kRecentPieces; ++age) {  // newest first
+    const Delivered& piece = recent_[(recent_next_ + kRecentPieces - age) % kRecentPieces];
+    const std::int64_t piece_begin = piece_end - piece.length;
+    if (piece.length == 0 || piece_begin < begin) return;
+    if (piece_end <= end &&
+        piece_hash(captured.subspan(usize(piece_begin - begin), piece.length)) != piece.hash)
+      count_conflicts(piece_begin, piece.length);
+    piece_end = piece_begin;
+  }
+}
+
+void DirectionBuffer::count_conflicts(std::int64_t at, std::uint64_t bytes) {
+  if (stats_.overlap_conflicts == 0) stats_.first_conflict = u64(at);
+  stats_.overlap_conflicts += bytes;
+}
+
+void DirectionBuffer::add_hole(std::int64_t begin, std::int64_t end, bool given_up) {
+  // Holes are within 2^31 of next_ (sequence numbers are), so the length fits.
+  assert(end - begin <= std::int64_t{UINT32_MAX});
+  insert_hole(Hole{begin, static_cast<std::uint32_t>(end - begin), given_up});
+}
+
+// Holes are kept sorted; when all kMaxHoles are taken, the lowest (the oldest, least likely to
+// fill) is forgotten, or the new one if it would be lowest.
+void DirectionBuffer::insert_hole(Hole hole) {
+  std::size_t at = hole_count_;
+  while (at > 0 && holes_[at - 1].begin > hole.begin) --at;
+  if (hole_count_ == kMaxHoles) {
+    if (at == 0) return forget_hole(hole);
+    forget_hole(holes_[0]);
+    std::move(holes_.begin() + 1, holes_.begin() + hole_count_, holes_.begin());
+    --hole_count_;
+    --at;
+  }
+  std::move_backward(holes_.begin() + at, holes_.begin() + hole_count_,
+                     holes_.begin() + hole_count_ + 1);
+  holes_[at] = hole;
+  ++hole_count_;
+}
+
+// Removes [begin, end) from the holes; returns how many of its bytes were in one.
+std::uint64_t DirectionBuffer::fill_holes(std::int64_t begin, std::int64_t end) {
+  std::uint64_t filled = 0;
+  for (std::size_t i = 0; i < hole_count_;) {
+    Hole& hole = holes_[i];
+    const std::int64_t lo = std::max(begin, hole.begin);
+    const std::int64_t hi = std::min(end, hole.end());
+    if (lo >= hi) {
+      ++i;
+      continue;
+    }
+    filled += u64(hi - lo);
+    const Hole before{hole.begin, static_cast<std::uint32_t>(lo - hole.begin), hole.given_up};
+    const Hole after{hi, static_cast<std::uint32_t>(hole.end() - hi), hole.given_up};
+    if (before.length > 0 && after.length > 0) {  // the middle: two holes remain, nothing beyond
+      hole = before;
+      insert_hole(after);
+      break;
+    }
+    if (before.length > 0 || after.length > 0) {
+      hole = before.length > 0 ? before : after;
+      ++i;
+    } else {
+      std::move(holes_.begin() + i + 1, holes_.begin() + hole_count_, holes_.begin() + i);
+      --hole_count_;
+    }
+  }
+  return filled;
+}
+
+// A hole no longer watched. Bytes given up on at a cap that have not come by now are, as far as
+// can be told, not in the capture: they move from given_up_bytes to the gaps.
+void DirectionBuffer::forget_hole(const Hole& hole) {
+  if (!hole.given_up) return;
+  stats_.given_up_bytes -= hole.length;
+  ++stats_.gaps;
+  stats_.gap_bytes += hole.length;
 }
 
 void DirectionBuffer::acked(std::uint32_t ack) {
@@ -230,9 +390,9 @@ void DirectionBuffer::acked(std::uint32_t ack) {
 void DirectionBuffer::give_up_until(std::int64_t offset, DeliverySink& out) {
   while (delivering_ && next_ < offset) {
     if (!pieces_.empty() && pieces_.begin()->first < offset) {
-      skip_to(pieces_.begin()->first, out);
+      skip_to(pieces_.begin()->first, GapKind::NotCaptured, out);
     } else {
-      skip_to(offset, out);
+      skip_to(offset, GapKind::NotCaptured, out);
     }
   }
 }
@@ -245,7 +405,9 @@ void DirectionBuffer::fin(std::uint32_t seq) {
 void DirectionBuffer::flush(DeliverySink& out) {
   // Bytes before the FIN were sent; bytes before the peer's ACK were sent and received.
   give_up_until(fin_seen() ? fin_offset_ : acked_to_, out);
-  while (delivering_ && !pieces_.empty()) skip_to(pieces_.begin()->first, out);
+  while (delivering_ && !pieces_.empty()) skip_to(pieces_.begin()->first, GapKind::NotCaptured, out);
+  for (std::size_t i = 0; i < hole_count_; ++i) forget_hole(holes_[i]);
+  hole_count_ = 0;
 }
 
 }  // namespace tlsdiag::reassembly

@@ -69,7 +69,7 @@ class DirectionOut final : public DeliverySink {
   bool deliver(std::span<const std::uint8_t> bytes, const Origin& origin) override {
     return next_.on_data(flow_, dir_, bytes, origin.ts, origin.packet_number);
   }
-  void skip(std::uint64_t missing) override { next_.on_gap(flow_, dir_, missing, ts_); }
+  void skip(std::uint64_t missing, GapKind kind) override { next_.on_gap(flow_, dir_, missing, kind, ts_); }
 
  private:
   StreamSink& next_;
@@ -111,7 +111,7 @@ void StreamTable::on_segment(const net::Segment& segment) {
 }
 
 // A flow slot with its index entry, and each out-of-order piece held with its bookkeeping.
-constexpr std::size_t kFlowBytes = 640;
+constexpr std::size_t kFlowBytes = 848;  // sizeof(Flow) is 760
 constexpr std::size_t kPieceBytes = 64;
 
 void StreamTable::recharge(Flow& flow) {
@@ -284,8 +284,11 @@ void StreamTable::retire(std::uint32_t slot, CloseReason why, Timestamp ts) {
   if (budget_ != nullptr) budget_->release(flow.charged);
   flow.charged = 0;
   const FlowStats flow_stats = stats_of(flow);
-  for (const DirectionStats& d : flow_stats.dir)
-    if (d.buffer_cap_hit) ++stats_.buffer_cap_hits;
+  for (const DirectionStats& d : flow_stats.dir) {
+    stats_.buffer_cap_hits += d.buffer_cap_hit;
+    stats_.bytes_cap_hits += d.bytes_cap_hit;
+    stats_.segments_cap_hits += d.segments_cap_hit;
+  }
   count_close(why);
   next_.on_close(flow.info.id, why, ts, flow_stats);
   if (why == CloseReason::Fin || why == CloseReason::Rst || why == CloseReason::Evicted) {

@@ -262,6 +262,23 @@ json flow_to_json(const analysis::FlowRecord& flow) {
   };
 }
 
+json malformed_by_kind_json(const analysis::InputStats& stats) {
+  // Only the kinds that occurred, like by_reason: most inputs have none.
+  json out = json::object();
+  for (std::size_t i = 0; i < analysis::kMalformedKindCount; ++i) {
+    const std::uint64_t n = stats.malformed_by_kind[i];
+    if (n != 0) out[std::string(analysis::kMalformedKindNames[i])] = n;
+  }
+  return out;
+}
+
+json caps_hit_json(const analysis::InputStats& stats) {
+  // Every cap, zero or not: a fixed set of counters, so a consumer can read any of them.
+  json out = json::object();
+  for (std::size_t i = 0; i < analysis::kCapCount; ++i) out[std::string(analysis::kCapNames[i])] = stats.caps_hit[i];
+  return out;
+}
+
 json input_to_json(const analysis::InputResult& input) {
   const analysis::InputStats& s = input.stats;
   return {{"path", input.info.path},
@@ -281,6 +298,8 @@ json input_to_json(const analysis::InputResult& input) {
           {"truncated_packets", s.truncated_packets},
           {"ip_fragments", s.ip_fragments},
           {"malformed", s.malformed},
+          {"malformed_by_kind", malformed_by_kind_json(s)},
+          {"caps_hit", caps_hit_json(s)},
           {"unsupported_link", s.unsupported_link},
           {"flows_seen", s.flows_seen},
           {"flows_evicted", s.flows_evicted},
@@ -349,6 +368,8 @@ json summary_head_json(const Summary& summary) {
           {"truncated_packets", t.truncated_packets},
           {"ip_fragments", t.ip_fragments},
           {"malformed", t.malformed},
+          {"malformed_by_kind", malformed_by_kind_json(t)},
+          {"caps_hit", caps_hit_json(t)},
           {"unsupported_link", t.unsupported_link},
           {"flows_seen", t.flows_seen},
           {"flows_evicted", t.flows_evicted},

@@ -96,6 +96,8 @@ void add_stats(analysis::InputStats& to, const analysis::InputStats& s) {
   to.flows_not_tls += s.flows_not_tls;
   to.flows_without_payload += s.flows_without_payload;
   to.flows_outside_window += s.flows_outside_window;
+  for (std::size_t i = 0; i < s.malformed_by_kind.size(); ++i) to.malformed_by_kind[i] += s.malformed_by_kind[i];
+  for (std::size_t i = 0; i < s.caps_hit.size(); ++i) to.caps_hit[i] += s.caps_hit[i];
 }
 
 template <class T, std::size_t N>

@@ -304,7 +304,41 @@ Other as_untracked(const json& v) {
   return u;
 }
 
-// Every counter of InputStats, by its output name (input_to_json's, and flows_outside_window).
+// {name: count} for the nonzero counts of an array indexed by an enum with output names |names|.
+template <std::size_t N>
+json named_counts_json(const std::array<std::string_view, N>& names, const std::array<std::uint64_t, N>& counts) {
+  json out = json::object();
+  for (std::size_t i = 0; i < N; ++i)
+    if (counts[i] != 0) out[std::string(names[i])] = counts[i];
+  return out;
+}
+
+template <std::size_t N>
+std::array<std::uint64_t, N> as_named_counts(const std::array<std::string_view, N>& names, const json& v,
+                                             const std::string& what) {
+  std::array<std::uint64_t, N> counts{};
+  for (const auto& [name, n] : as_object(v, what).items())
+    counts[as_index(names, json(name), what)] = as_count(n, what);
+  return counts;
+}
+
+// {name: count} for every count, zero or not: caps_hit, a fixed set of counters.
+template <std::size_t N>
+json all_counts_json(const std::array<std::string_view, N>& names, const std::array<std::uint64_t, N>& counts) {
+  json out = json::object();
+  for (std::size_t i = 0; i < N; ++i) out[std::string(names[i])] = counts[i];
+  return out;
+}
+
+template <std::size_t N>
+std::array<std::uint64_t, N> as_all_counts(const std::array<std::string_view, N>& names, const json& v,
+                                           const std::string& what) {
+  const std::array<std::uint64_t, N> counts = as_named_counts(names, v, what);
+  if (v.size() != N) bad(what + " does not hold all of its " + std::to_string(N) + " counts");
+  return counts;
+}
+
+// Every plain counter of InputStats, by its output name (input_to_json's, and flows_outside_window).
 struct StatsField {
   const char* name;
   std::uint64_t analysis::InputStats::*member;
@@ -328,37 +362,25 @@ constexpr StatsField kStatsFields[] = {
     {"flows_outside_window", &analysis::InputStats::flows_outside_window},
 };
 
+// The counters, then their breakdowns as input_to_json writes them.
 json stats_json(const analysis::InputStats& stats) {
   json out = json::object();
   for (const StatsField& f : kStatsFields) out[f.name] = stats.*f.member;
+  out["malformed_by_kind"] = named_counts_json(analysis::kMalformedKindNames, stats.malformed_by_kind);
+  out["caps_hit"] = all_counts_json(analysis::kCapNames, stats.caps_hit);
   return out;
 }
 
 analysis::InputStats as_stats(const json& v) {
   analysis::InputStats stats;
   for (const StatsField& f : kStatsFields) stats.*f.member = at(v, f.name, as_count);
+  stats.malformed_by_kind =
+      as_named_counts(analysis::kMalformedKindNames, member(v, "malformed_by_kind"), "\"malformed_by_kind\"");
+  stats.caps_hit = as_all_counts(analysis::kCapNames, member(v, "caps_hit"), "\"caps_hit\"");
   return stats;
 }
 
 json time_or_null(const std::optional<Timestamp>& ts) { return ts ? json(ts->ns) : json(nullptr); }
-
-// {name: count} for the nonzero counts of an array indexed by an enum with output names |names|.
-template <std::size_t N>
-json named_counts_json(const std::array<std::string_view, N>& names, const std::array<std::uint64_t, N>& counts) {
-  json out = json::object();
-  for (std::size_t i = 0; i < N; ++i)
-    if (counts[i] != 0) out[std::string(names[i])] = counts[i];
-  return out;
-}
-
-template <std::size_t N>
-std::array<std::uint64_t, N> as_named_counts(const std::array<std::string_view, N>& names, const json& v,
-                                             const std::string& what) {
-  std::array<std::uint64_t, N> counts{};
-  for (const auto& [name, n] : as_object(v, what).items())
-    counts[as_index(names, json(name), what)] = as_count(n, what);
-  return counts;
-}
 
 }  // namespace
 

@@ -1,7 +1,9 @@
 #include "tlsdiag/report/text_report.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
+#include <span>
 
 #include "tlsdiag/analysis/certificate_check.h"
 #include "tlsdiag/net/endpoint.h"
@@ -205,6 +207,24 @@ void certificate_fields(std::string& out, const FlowRecord& flow) {
   field(out, "cert", terminal_safe(line));
 }
 
+// "client 49 bytes, server 3 bytes": per direction, retransmitted bytes that differed from the
+// first copy (kept), or "" when none did. Rare, and it can change what the handshake looks like.
+std::string conflict_counts(const FlowRecord& flow) {
+  std::string line;
+  for (Direction d : {Direction::ClientToServer, Direction::ServerToClient}) {
+    const std::uint64_t n = flow.stats.dir[index(d)].overlap_conflicts;
+    if (n == 0) continue;
+    if (!line.empty()) line += ", ";
+    line += std::string(sender_name(d)) + " " + std::to_string(n) + (n == 1 ? " byte" : " bytes");
+  }
+  return line;
+}
+
+void conflict_field(std::string& out, const FlowRecord& flow) {
+  if (const std::string counts = conflict_counts(flow); !counts.empty())
+    field(out, "conflicts", counts + " retransmitted with different bytes (first copy kept)");
+}
+
 std::string failure_block(const FlowRecord& flow) {
   std::string out = block_start(flow);
   field(out, "offered", offered_line(flow));
@@ -221,6 +241,7 @@ std::string failure_block(const FlowRecord& flow) {
   if (!flow.verdict.explanation.empty()) field(out, "why", terminal_safe(flow.verdict.explanation));
   if (!flow.verdict.remediation.empty()) field(out, "fix", terminal_safe(flow.verdict.remediation));
   for (const std::string& e : flow.verdict.evidence) field(out, "evidence", terminal_safe(e));
+  conflict_field(out, flow);
   for (const std::string& n : flow.notes) field(out, "note", terminal_safe(n));
   field(out, "history", flow.history.empty() ? "-" : terminal_safe(flow.history));
   field(out, "source", terminal_safe(flow.source_file) + " #" + std::to_string(flow.first_packet));
@@ -231,6 +252,7 @@ std::string incomplete_block(const FlowRecord& flow) {
   std::string out = block_start(flow);
   std::string why = flow.verdict.explanation.empty() ? "-" : terminal_safe(flow.verdict.explanation);
   field(out, "why", why + " (confidence " + std::string(analysis::name(flow.verdict.confidence)) + ")");
+  conflict_field(out, flow);
   field(out, "history", flow.history.empty() ? "-" : terminal_safe(flow.history));
   field(out, "source", terminal_safe(flow.source_file) + " #" + std::to_string(flow.first_packet));
   return out;
@@ -243,11 +265,36 @@ std::string success_line(const FlowRecord& flow) {
             tls::cipher_suite_name(flow.server_hello->cipher_suite);
   }
   if (flow.resumed) line += "  resumed";
+  if (const std::string counts = conflict_counts(flow); !counts.empty())
+    line += "  retransmissions differ: " + counts;
   return line + '\n';
 }
 
 std::string plural(std::uint64_t n, std::string_view word) {
   return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
+}
+
+// "bad_tcp_header 2, bad_ip_length 1": the nonzero counts of a breakdown (names[i] counts[i]), or "".
+std::string nonzero_counts(std::span<const std::string_view> names, std::span<const std::uint64_t> counts) {
+  std::string out;
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    if (counts[i] == 0) continue;
+    if (!out.empty()) out += ", ";
+    out += std::string(names[i]) + " " + std::to_string(counts[i]);
+  }
+  return out;
+}
+
+// "packets bad_tcp_header 2; TLS truncated_record 8": only the packet kinds are in the packets
+// line's "malformed" count, so the two layers are told apart.
+std::string malformed_text(const analysis::InputStats& t) {
+  const std::span<const std::string_view> names(analysis::kMalformedKindNames);
+  const std::span<const std::uint64_t> counts(t.malformed_by_kind);
+  const std::size_t tls_from = analysis::kFirstTlsKind;
+  const std::string packets = nonzero_counts(names.first(tls_from), counts.first(tls_from));
+  const std::string tls = nonzero_counts(names.subspan(tls_from), counts.subspan(tls_from));
+  if (packets.empty()) return tls.empty() ? "" : "TLS " + tls;
+  return "packets " + packets + (tls.empty() ? "" : "; TLS " + tls);
 }
 
 }  // namespace
@@ -331,6 +378,10 @@ void TextReport::write_summary() {
   out_ << "  packets     " << t.packets << " (TCP " << t.tcp_packets << ", non-TCP " << t.non_tcp
        << ", non-IP " << t.non_ip << ", truncated " << t.truncated_packets << ", malformed "
        << t.malformed << ")\n";
+  // Lines only when something was malformed or a cap was hit: what was not analysed in full.
+  if (const std::string kinds = malformed_text(t); !kinds.empty()) out_ << "  malformed   " << kinds << '\n';
+  if (const std::string caps = nonzero_counts(analysis::kCapNames, t.caps_hit); !caps.empty())
+    out_ << "  caps hit    " << caps << '\n';
   out_ << "  flows       " << s.flows() << " (ok " << s.ok() << ", failed " << s.failed()
        << ", incomplete " << s.incomplete() << "; established " << s.established() << ", resumed "
        << s.resumed() << ")\n";

@@ -126,7 +126,7 @@ static_assert(std::ranges::is_sorted(kExtensionParsers, {}, &ExtensionParser::ty
 
 }  // namespace
 
-Result<ClientHello> parse_client_hello(ByteReader body) {
+Result<ClientHello> parse_client_hello(ByteReader body, std::size_t max_extensions) {
   ClientHello hello;
   hello.message_length = static_cast<std::uint32_t>(body.remaining());
   std::span<const std::uint8_t> random;
@@ -150,7 +150,7 @@ Result<ClientHello> parse_client_hello(ByteReader body) {
   if (body.remaining() == 0) return hello;
   ByteReader extensions;
   if (!body.read_prefixed_u16(extensions)) return ParseError{Errc::Truncated, body.offset()};
-  hello.extensions_error = parse_extension_block<ClientHello>(extensions, hello, kExtensionParsers);
+  hello.extensions_error = parse_extension_block<ClientHello>(extensions, hello, kExtensionParsers, max_extensions);
   if (!hello.extensions_error && !body.done()) hello.extensions_error = ParseError{Errc::TrailingBytes, body.offset()};
   return hello;
 }

@@ -101,13 +101,30 @@ struct Dissector::Context {
   void emit(TlsEventBody body) {
     self.next_.take_tls(TlsEvent{flow.id, flow.logical(wire_dir), ts, packet, std::move(body)});
   }
-  void malformed(std::string what, Errc code, std::uint64_t at) {
+  void malformed(MalformedKind kind, std::string what, Errc code, std::uint64_t at) {
     ++self.stats_.malformed;
+    ++self.stats_.malformed_by_kind[static_cast<std::size_t>(kind)];
     emit(Malformed{std::move(what), code, at});
+  }
+  // A handshake message that did not parse, at the byte where it went wrong.
+  void malformed(MalformedKind kind, std::string what, const HandshakeMessage& msg, const ParseError& e) {
+    malformed(kind, std::move(what), e.code, error_offset(msg, e));
+  }
+  // The record or handshake message being assembled can never complete (a gap, the flow's end).
+  void truncated() {
+    if (dir.handshake.has_partial())
+      malformed(MalformedKind::TruncatedHandshake, "handshake", Errc::Truncated, dir.offset);
+    else
+      malformed(MalformedKind::TruncatedRecord, "record", Errc::Truncated, dir.offset);
+  }
+  // --max-extensions: a hello with more extensions than parsed.
+  void count_extension_cap(const std::optional<ParseError>& extensions_error) {
+    if (extensions_error && extensions_error->code == Errc::TooManyExtensions) ++self.stats_.hellos_extensions_capped;
   }
 
   void on_message(const HandshakeMessage& msg, std::uint16_t record_version);
   void parse_message(const HandshakeMessage& msg, std::uint16_t record_version);
+  void certificate(const HandshakeMessage& msg);
   void client_hello(const HandshakeMessage& msg, std::uint16_t record_version);
   void emit_client_hello(ClientHello hello);
   void server_hello(const HandshakeMessage& msg, std::uint16_t record_version);
@@ -128,7 +145,8 @@ struct Dissector::Context {
   std::size_t consume(std::span<const std::uint8_t> bytes);
 };
 
-Dissector::Dissector(TlsEventSink& next, const KeyLog* keys) : next_(next), keys_(keys) {}
+Dissector::Dissector(TlsEventSink& next, const KeyLog* keys, TlsLimits limits)
+    : next_(next), keys_(keys), limits_(limits) {}
 Dissector::~Dissector() = default;
 
 Dissector::Slot* Dissector::slot(FlowId id) {
@@ -149,6 +167,10 @@ Dissector::FlowState* Dissector::state_for(FlowId id) {
     s->state = std::make_unique<FlowState>();
     s->state->id = id;
     s->state->syn_seen = s->syn_seen;
+    for (DirectionState& d : s->state->dir) {
+      d.handshake = HandshakeAssembler(limits_.max_handshake_message);
+      d.inner_handshake = HandshakeAssembler(limits_.max_handshake_message);
+    }
   }
   return s->state.get();
 }
@@ -168,16 +190,16 @@ void Dissector::on_tcp(FlowId id, const reassembly::TcpEvent& event) {
   next_.on_tcp(id, out);
 }
 
-void Dissector::on_gap(FlowId id, Direction d, std::uint64_t missing, Timestamp ts) {
+void Dissector::on_gap(FlowId id, Direction d, std::uint64_t missing, reassembly::GapKind kind, Timestamp ts) {
   FlowState* flow = state_for(id);
-  if (flow == nullptr) return next_.on_gap(id, d, missing, ts);
+  if (flow == nullptr) return next_.on_gap(id, d, missing, kind, ts);
   DirectionState& dir = flow->dir[reassembly::index(d)];
   if (dir.mode == DirectionState::Mode::Detect && dir.partial.empty()) dir.start_lost = true;
   if (dir.mode == DirectionState::Mode::Tls) {
     // Bytes are missing: whatever was half-assembled can never complete.
     if (!dir.partial.empty() || dir.skipping() || dir.handshake.has_partial()) {
       Context ctx{*this, *flow, dir, d, ts, 0};
-      ctx.malformed(dir.handshake.has_partial() ? "handshake" : "record", Errc::Truncated, dir.offset);
+      ctx.truncated();
     }
     dir.partial.clear();
     dir.stop_skipping();
@@ -186,7 +208,7 @@ void Dissector::on_gap(FlowId id, Direction d, std::uint64_t missing, Timestamp 
     ++stats_.resyncs;
   }
   dir.offset += missing;
-  next_.on_gap(id, flow->logical(d), missing, ts);
+  next_.on_gap(id, flow->logical(d), missing, kind, ts);
 }
 
 void Dissector::Context::on_message(const HandshakeMessage& msg, std::uint16_t record_version) {
@@ -203,26 +225,32 @@ void Dissector::Context::parse_message(const HandshakeMessage& msg, std::uint16_
   switch (msg.type) {
     case kClientHello: return client_hello(msg, record_version);
     case kServerHello: return server_hello(msg, record_version);
-    case kCertificate:
-      if (auto r = parse_certificate(body, flow.tls13)) emit(std::move(*r));
-      else malformed("certificate", r.error().code, error_offset(msg, r.error()));
-      return;
+    case kCertificate: return certificate(msg);
     case kServerKeyExchange:
       if (auto r = parse_server_key_exchange(body, is_ecdhe(flow.cipher_suite))) emit(*r);
-      else malformed("server_key_exchange", r.error().code, error_offset(msg, r.error()));
+      else malformed(MalformedKind::MalformedServerKeyExchange, "server_key_exchange", msg, r.error());
       return;
     case kCertificateRequest:
       if (auto r = parse_certificate_request(body, flow.server_version)) emit(std::move(*r));
-      else malformed("certificate_request", r.error().code, error_offset(msg, r.error()));
+      else malformed(MalformedKind::MalformedCertificateRequest, "certificate_request", msg, r.error());
       return;
     default:
       emit(HandshakeSeen{msg.type, msg.length});
   }
 }
 
+void Dissector::Context::certificate(const HandshakeMessage& msg) {
+  const std::size_t max_kept = self.limits_.max_certificates;
+  auto r = parse_certificate(ByteReader(msg.body, 0), flow.tls13, max_kept);
+  if (!r) return malformed(MalformedKind::MalformedCertificate, "certificate", msg, r.error());
+  if (r->count > max_kept) ++self.stats_.certificate_chains_capped;
+  emit(std::move(*r));
+}
+
 void Dissector::Context::client_hello(const HandshakeMessage& msg, std::uint16_t record_version) {
-  auto r = parse_client_hello(ByteReader(msg.body, 0));
-  if (!r) return malformed("client_hello", r.error().code, error_offset(msg, r.error()));
+  auto r = parse_client_hello(ByteReader(msg.body, 0), self.limits_.max_extensions);
+  if (!r) return malformed(MalformedKind::MalformedClientHello, "client_hello", msg, r.error());
+  count_extension_cap(r->extensions_error);
   r->record_version = record_version;
   emit_client_hello(std::move(*r));
 }
@@ -244,8 +272,9 @@ void Dissector::Context::emit_client_hello(ClientHello hello) {
 }
 
 void Dissector::Context::server_hello(const HandshakeMessage& msg, std::uint16_t record_version) {
-  auto r = parse_server_hello(ByteReader(msg.body, 0));
-  if (!r) return malformed("server_hello", r.error().code, error_offset(msg, r.error()));
+  auto r = parse_server_hello(ByteReader(msg.body, 0), self.limits_.max_extensions);
+  if (!r) return malformed(MalformedKind::MalformedServerHello, "server_hello", msg, r.error());
+  count_extension_cap(r->extensions_error);
   r->record_version = record_version;
   if (!r->hello_retry_request) {
     flow.server_version = r->selected_version;
@@ -275,7 +304,7 @@ void Dissector::Context::oversized_message(const HandshakeAssembler& assembler) 
   const auto types = handshake_type_table();
   if (std::ranges::any_of(types, [&](const RegistryEntry& e) { return e.code == m.type; }))
     emit(HandshakeSeen{m.type, m.length});
-  malformed("handshake", Errc::OversizedMessage, record_offset);
+  malformed(MalformedKind::OversizedMessage, "handshake", Errc::OversizedMessage, record_offset);
 }
 
 // A record under the sender's keys: application_data (all of TLS 1.3's), an alert longer than
@@ -319,7 +348,7 @@ void Dissector::Context::inner_record(const RecordHeader& h, const Plaintext& pl
         return emit(*a);
       }
       emit(Alert{0, 0, true});
-      return malformed("alert", Errc::BadLength, record_offset);
+      return malformed(MalformedKind::MalformedAlert, "alert", Errc::BadLength, record_offset);
     default:
       ++dir.encrypted_records;  // application data: counts toward the records kept
   }
@@ -343,7 +372,7 @@ void Dissector::Context::record(const RecordHeader& h, std::span<const std::uint
         // A handshake message still incomplete when the sender switched ciphers: its length
         // field lied. Record that it was there (Zeek does too) and that it was malformed.
         emit(HandshakeSeen{*type, 0});
-        malformed(handshake_type_name(*type), Errc::BadLength, record_offset);
+        malformed(MalformedKind::BadHandshakeLength, handshake_type_name(*type), Errc::BadLength, record_offset);
       }
       emit(ChangeCipherSpec{});
       // RFC 8446 §5: in TLS 1.3 the CCS is only a middlebox-compatibility no-op, and may come
@@ -402,7 +431,7 @@ std::size_t Dissector::Context::records(std::span<const std::uint8_t> bytes) {
     RecordHeader h;
     read_record_header(bytes.subspan(used), h);
     if (dir.resync || !plausible_record_header(h)) {
-      if (!dir.resync) malformed("record", Errc::BadHeader, dir.offset + used);
+      if (!dir.resync) malformed(MalformedKind::BadRecordHeader, "record", Errc::BadHeader, dir.offset + used);
       const std::size_t at = find_plausible_record(bytes, used);
       dir.resync = at == bytes.size();
       if (dir.resync) return bytes.size() - std::min<std::size_t>(bytes.size() - used, kRecordHeaderSize - 1);
@@ -432,7 +461,7 @@ std::size_t Dissector::Context::sslv2(std::span<const std::uint8_t> bytes) {
   if (r) {
     emit_client_hello(std::move(*r));
   } else {
-    malformed("sslv2_client_hello", r.error().code, dir.offset + r.error().offset);
+    malformed(MalformedKind::MalformedClientHello, "sslv2_client_hello", r.error().code, dir.offset + r.error().offset);
   }
   dir.mode = DirectionState::Mode::Tls;
   return 2 + length;
@@ -453,7 +482,8 @@ std::size_t Dissector::Context::sslv2_server_hello(std::span<const std::uint8_t>
   body.read_u16(hello.legacy_version);
   hello.selected_version = hello.legacy_version;
   hello.record_version = version::kSsl2;
-  if (body.failed()) malformed("sslv2_server_hello", Errc::Truncated, dir.offset + body.offset());
+  if (body.failed())
+    malformed(MalformedKind::MalformedServerHello, "sslv2_server_hello", Errc::Truncated, dir.offset + body.offset());
   else emit(std::move(hello));
   flow.sslv2 = true;
   flow.server_version = version::kSsl2;
@@ -491,7 +521,7 @@ std::size_t Dissector::Context::detect(std::span<const std::uint8_t> bytes) {
   RecordHeader shorter = h;
   shorter.length = 1;
   if (h.length > kMaxRecordPayload && plausible_record_header(shorter)) {
-    malformed("record", Errc::BadLength, dir.offset);
+    malformed(MalformedKind::OversizedRecord, "record", Errc::BadLength, dir.offset);
     dir.mode = DirectionState::Mode::Tls;
     dir.resync = true;
     return bytes.size();
@@ -502,7 +532,7 @@ std::size_t Dissector::Context::detect(std::span<const std::uint8_t> bytes) {
   // version): broken TLS, not another protocol.
   if (flow.client_hello_seen && flow.logical(wire_dir) == Direction::ServerToClient &&
       h.length > 0 && h.length <= kMaxRecordPayload && kRecordHeaderSize + h.length == bytes.size()) {
-    malformed("record", Errc::BadHeader, dir.offset);
+    malformed(MalformedKind::BadRecordHeader, "record", Errc::BadHeader, dir.offset);
     dir.mode = DirectionState::Mode::Tls;
     dir.resync = true;
     return bytes.size();
@@ -607,7 +637,7 @@ void Dissector::on_close(FlowId id, reassembly::CloseReason why, Timestamp ts, c
         dir.partial[0] != content_type::kHandshake && (dir.partial[0] & 0x80) == 0) {
       ctx.emit(NonTls{dir.partial});
     } else {
-      ctx.malformed(dir.handshake.has_partial() ? "handshake" : "record", Errc::Truncated, dir.offset);
+      ctx.truncated();
     }
   }
   reassembly::FlowStats out = stats;

@@ -15,16 +15,17 @@ struct ExtensionParser {
   bool (*parse)(ByteReader body, Hello& hello);
 };
 
-// Records every type in hello.extensions and parses the known ones. Returns the first error;
-// what parsed before it stays in |hello|.
+// Records every type in hello.extensions and parses the known ones, at most |max_extensions|.
+// Returns the first error; what parsed before it stays in |hello|.
 template <typename Hello>
 std::optional<ParseError> parse_extension_block(ByteReader list, Hello& hello,
-                                                std::span<const ExtensionParser<Hello>> parsers) {
+                                                std::span<const ExtensionParser<Hello>> parsers,
+                                                std::size_t max_extensions) {
   while (list.remaining() > 0) {
     std::uint16_t type = 0;
     ByteReader body;
     if (!list.read_u16(type) || !list.read_prefixed_u16(body)) return ParseError{Errc::Truncated, list.offset()};
-    if (hello.extensions.size() >= kMaxExtensions) return ParseError{Errc::BadExtension, body.offset()};
+    if (hello.extensions.size() >= max_extensions) return ParseError{Errc::TooManyExtensions, body.offset()};
     if (std::ranges::find(hello.extensions, type) != hello.extensions.end())
       return ParseError{Errc::DuplicateExtension, body.offset()};
     hello.extensions.push_back(type);

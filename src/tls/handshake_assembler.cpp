@@ -15,7 +15,7 @@ std::size_t HandshakeAssembler::emit_complete(std::span<const std::uint8_t> byte
     HandshakeMessage msg;
     header.read_u8(msg.type);
     header.read_u24(msg.length);
-    if (msg.length > kMaxHandshakeMessage) {
+    if (msg.length > max_message_) {
       oversized = true;
       oversized_ = HandshakeMessage{msg.type, msg.length, {}, consumed_ + used};
       const std::uint64_t total = 4ull + msg.length;

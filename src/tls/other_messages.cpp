@@ -2,7 +2,7 @@
 
 namespace tlsdiag::tls {
 
-Result<CertificateChain> parse_certificate(ByteReader body, bool tls13) {
+Result<CertificateChain> parse_certificate(ByteReader body, bool tls13, std::size_t max_kept) {
   CertificateChain chain;
   chain.message_length = static_cast<std::uint32_t>(body.remaining());
   ByteReader context, list;
@@ -13,7 +13,7 @@ Result<CertificateChain> parse_certificate(ByteReader body, bool tls13) {
     if (!list.read_prefixed_u24(der)) return ParseError{Errc::Truncated, list.offset()};
     if (tls13 && !list.read_prefixed_u16(extensions)) return ParseError{Errc::Truncated, list.offset()};
     ++chain.count;
-    if (chain.der.size() < kMaxCertificatesKept && der.remaining() <= kMaxCertificateBytes) {
+    if (chain.der.size() < max_kept && der.remaining() <= kMaxCertificateBytes) {
       const auto bytes = der.rest();
       chain.der.emplace_back(bytes.begin(), bytes.end());
     }

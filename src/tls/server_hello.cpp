@@ -55,7 +55,7 @@ static_assert(std::ranges::is_sorted(kExtensionParsers, {}, &ExtensionParser::ty
 
 }  // namespace
 
-Result<ServerHello> parse_server_hello(ByteReader body) {
+Result<ServerHello> parse_server_hello(ByteReader body, std::size_t max_extensions) {
   ServerHello hello;
   std::span<const std::uint8_t> random;
   ByteReader session_id;
@@ -80,7 +80,7 @@ Result<ServerHello> parse_server_hello(ByteReader body) {
     if (!body.read_prefixed_u16(extensions)) {
       hello.extensions_error = ParseError{Errc::Truncated, body.offset()};
     } else {
-      hello.extensions_error = parse_extension_block<ServerHello>(extensions, hello, kExtensionParsers);
+      hello.extensions_error = parse_extension_block<ServerHello>(extensions, hello, kExtensionParsers, max_extensions);
       if (!hello.extensions_error && !body.done())
         hello.extensions_error = ParseError{Errc::TrailingBytes, body.offset()};
     }

@@ -14,7 +14,7 @@ list(REMOVE_ITEM app_under_test
 if(app_tests)
   add_executable(test_app ${app_tests} ${app_under_test})
   target_include_directories(test_app PRIVATE ${CMAKE_SOURCE_DIR}/src/app ${CMAKE_CURRENT_SOURCE_DIR}/unit/app)
-  target_link_libraries(test_app PRIVATE tlsdiag_report tlsdiag_test_support GTest::gtest_main)
+  target_link_libraries(test_app PRIVATE tlsdiag_report tlsdiag_test_support Boost::program_options GTest::gtest_main)
   gtest_discover_tests(test_app DISCOVERY_TIMEOUT 60)
 endif()
 

@@ -119,7 +119,8 @@ class FlowRecorder : public reassembly::StreamSink {
     kept.insert(kept.end(), bytes.begin(), bytes.end());
     return kept.size() < kMaxDirectionBytes;
   }
-  void on_gap(reassembly::FlowId id, reassembly::Direction dir, std::uint64_t missing, Timestamp) override {
+  void on_gap(reassembly::FlowId id, reassembly::Direction dir, std::uint64_t missing, reassembly::GapKind,
+              Timestamp) override {
     if (Flow* f = find(id)) {
       f->ops.push_back(static_cast<std::uint8_t>(0x0a | index(dir)));
       put_be(f->ops, static_cast<std::uint32_t>(std::min<std::uint64_t>(missing, 1u << 24) - 1), 3);

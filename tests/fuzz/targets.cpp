@@ -281,7 +281,7 @@ int fuzz_tls_stream(const std::uint8_t* data, std::size_t size) {
         const std::uint64_t missing = std::uint64_t{in.be(3)} + 1;
         stats.dir[d].gaps++;
         stats.dir[d].gap_bytes += missing;
-        if (wanted[d]) dissector.on_gap(kFlow, dir, missing, ts);
+        if (wanted[d]) dissector.on_gap(kFlow, dir, missing, reassembly::GapKind::NotCaptured, ts);
       } else if (kind == 6) {
         reassembly::TcpEvent ev;
         ev.kind = static_cast<reassembly::TcpEventKind>((c >> 4) & 3);

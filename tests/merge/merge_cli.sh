@@ -69,7 +69,7 @@ assert s["inputs"] == n == len(whole["inputs"]), (s["inputs"], n)
 assert s["flows"] == len(whole["flows"]) == sum(x["summary"]["flows"] for x in shards) > 0
 assert all(x["summary"]["flows"] < s["flows"] for x in shards), "a shard holds every flow"
 assert s["failed"] > 0 and s["ok"] > 0
-assert whole["merge_state"]["format"] == 1 and whole["merge_state"]["flows"] == s["flows"]
+assert whole["merge_state"]["format"] == 2 and whole["merge_state"]["flows"] == s["flows"]
 PY
 
 # --- another order: the same counts ----------------------------------------------------------
@@ -123,9 +123,9 @@ rejected "$work/lines.jsonl" "not a tlsdiag --format json document ("
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); del d["merge_state"]; json.dump(d, open(sys.argv[2], "w"))' \
   "$work/ok1.json" "$work/old.json"
 rejected "$work/old.json" 'not a tlsdiag --format json document (no "merge_state"'
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["merge_state"]["format"]=2; json.dump(d, open(sys.argv[2], "w"))' \
-  "$work/ok1.json" "$work/v2.json"
-rejected "$work/v2.json" "not a tlsdiag --format json document (merge_state: format 2"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["merge_state"]["format"]=3; json.dump(d, open(sys.argv[2], "w"))' \
+  "$work/ok1.json" "$work/v3.json"
+rejected "$work/v3.json" "not a tlsdiag --format json document (merge_state: format 3"
 run 2 "$work/out.json" merge "$work/ok1.json" "$work/missing.json"
 grep -qF "tlsdiag merge: cannot read $work/missing.json" "$work/stderr" || fail "missing file: $(cat "$work/stderr")"
 run 0 "$work/since.json" analyze -f json --since 2020-01-01 "$ok2"

@@ -55,14 +55,16 @@ struct GapEvent {
   rs::Direction dir = rs::Direction::ClientToServer;
   std::uint64_t missing_bytes = 0;
   Timestamp ts;
+  rs::GapKind kind = rs::GapKind::NotCaptured;
   bool operator==(const GapEvent&) const = default;
 };
 inline bool same_stats(const rs::DirectionStats& a, const rs::DirectionStats& b) {
   return a.packets == b.packets && a.payload_bytes == b.payload_bytes &&
          a.retransmitted_bytes == b.retransmitted_bytes &&
-         a.overlap_conflicts == b.overlap_conflicts &&
+         a.overlap_conflicts == b.overlap_conflicts && a.first_conflict == b.first_conflict &&
          a.out_of_order_segments == b.out_of_order_segments && a.gaps == b.gaps &&
-         a.gap_bytes == b.gap_bytes && a.truncated_packets == b.truncated_packets &&
+         a.gap_bytes == b.gap_bytes && a.given_up_bytes == b.given_up_bytes &&
+         a.truncated_packets == b.truncated_packets &&
          a.first_ttl == b.first_ttl && a.last_ttl == b.last_ttl &&
          a.buffer_cap_hit == b.buffer_cap_hit;
 }
@@ -99,6 +101,7 @@ inline std::ostream& operator<<(std::ostream& os, const rs::DirectionStats& s) {
   return os << "{pkts=" << s.packets << " payload=" << s.payload_bytes
             << " retx=" << s.retransmitted_bytes << " conflicts=" << s.overlap_conflicts
             << " ooo=" << s.out_of_order_segments << " gaps=" << s.gaps << "/" << s.gap_bytes
+            << " given_up=" << s.given_up_bytes
             << " trunc=" << s.truncated_packets << " ttl=" << int{s.first_ttl} << ".."
             << int{s.last_ttl} << (s.buffer_cap_hit ? " cap_hit" : "") << "}";
 }
@@ -118,7 +121,7 @@ inline std::ostream& operator<<(std::ostream& os, const DataEvent& e) {
 }
 inline std::ostream& operator<<(std::ostream& os, const GapEvent& e) {
   return os << "Gap{#" << e.flow << " " << name(e.dir) << " " << e.missing_bytes << " t=" << e.ts.ns
-            << "}";
+            << (e.kind == rs::GapKind::GivenUp ? " given up" : "") << "}";
 }
 inline std::ostream& operator<<(std::ostream& os, const CloseEvent& e) {
   return os << "Close{#" << e.flow << " " << name(e.why) << " t=" << e.ts.ns
@@ -148,9 +151,9 @@ class RecordingStreamSink : public rs::StreamSink {
         DataEvent{flow, dir, std::string(bytes.begin(), bytes.end()), ts, packet_number});
     return wants_more ? wants_more(flow, dir, bytes) : true;
   }
-  void on_gap(rs::FlowId flow, rs::Direction dir, std::uint64_t missing_bytes,
+  void on_gap(rs::FlowId flow, rs::Direction dir, std::uint64_t missing_bytes, rs::GapKind kind,
               Timestamp ts) override {
-    events.emplace_back(GapEvent{flow, dir, missing_bytes, ts});
+    events.emplace_back(GapEvent{flow, dir, missing_bytes, ts, kind});
   }
   void on_close(rs::FlowId flow, rs::CloseReason why, Timestamp ts,
                 const rs::FlowStats& stats) override {
@@ -158,14 +161,15 @@ class RecordingStreamSink : public rs::StreamSink {
   }
   void on_end(Timestamp last) override { events.emplace_back(EndEvent{last}); }
 
-  // One direction's stream as text: delivered bytes, each gap written as "[gap N]".
+  // One direction's stream as text: delivered bytes, each gap written as "[gap N]" (or, given up
+  // at a buffer cap, "[given up N]").
   std::string stream(rs::FlowId flow, rs::Direction dir) const {
     std::string out;
     for (const StreamEvent& e : events) {
       if (const auto* d = std::get_if<DataEvent>(&e); d && d->flow == flow && d->dir == dir) {
         out += d->bytes;
       } else if (const auto* g = std::get_if<GapEvent>(&e); g && g->flow == flow && g->dir == dir) {
-        out += "[gap " + std::to_string(g->missing_bytes) + "]";
+        out += (g->kind == rs::GapKind::GivenUp ? "[given up " : "[gap ") + std::to_string(g->missing_bytes) + "]";
       }
     }
     return out;

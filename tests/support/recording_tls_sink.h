@@ -152,8 +152,10 @@ class RecordingTlsSink : public tls::TlsEventSink {
     log.push_back("tcp #" + std::to_string(flow) + " " + direction_name(event.dir) + " " +
                   kKinds[static_cast<int>(event.kind)]);
   }
-  void on_gap(reassembly::FlowId flow, reassembly::Direction dir, std::uint64_t missing, Timestamp) override {
-    log.push_back("gap #" + std::to_string(flow) + " " + direction_name(dir) + " " + std::to_string(missing));
+  void on_gap(reassembly::FlowId flow, reassembly::Direction dir, std::uint64_t missing, reassembly::GapKind kind,
+              Timestamp) override {
+    log.push_back("gap #" + std::to_string(flow) + " " + direction_name(dir) + " " + std::to_string(missing) +
+                  (kind == reassembly::GapKind::GivenUp ? " given up" : ""));
   }
   void on_tls(const tls::TlsEvent& event) override {
     events.push_back(event);

@@ -40,7 +40,8 @@ class Correlator : public tls::TlsEventSink {
 
   void on_open(const reassembly::FlowInfo& flow) override;
   void on_tcp(reassembly::FlowId flow, const reassembly::TcpEvent& event) override;
-  void on_gap(reassembly::FlowId flow, Direction dir, std::uint64_t missing, Timestamp ts) override;
+  void on_gap(reassembly::FlowId flow, Direction dir, std::uint64_t missing, reassembly::GapKind kind,
+              Timestamp ts) override;
   void on_tls(const tls::TlsEvent& event) override;
   void take_tls(tls::TlsEvent&& event) override;
   void on_close(reassembly::FlowId flow, reassembly::CloseReason why, Timestamp ts,

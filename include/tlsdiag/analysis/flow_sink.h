@@ -1,12 +1,14 @@
 #pragma once
 // FlowSink: where finished flows go (the reports). Inputs are announced and closed around their
 // flows so one report can cover several files.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "tlsdiag/analysis/flow_record.h"
+#include "tlsdiag/analysis/input_counters.h"
 #include "tlsdiag/capture/input_info.h"
 
 namespace tlsdiag::analysis {
@@ -21,8 +23,10 @@ struct InputStats {
   std::uint64_t non_tcp = 0;
   std::uint64_t truncated_packets = 0;  // caplen < len
   std::uint64_t ip_fragments = 0;
-  std::uint64_t malformed = 0;
+  std::uint64_t malformed = 0;  // packets whose headers did not decode: the packet kinds below
   std::uint64_t unsupported_link = 0;
+  std::array<std::uint64_t, kMalformedKindCount> malformed_by_kind{};  // packet and TLS kinds
+  std::array<std::uint64_t, kCapCount> caps_hit{};  // by Cap; flows + memory = flows_evicted
   // Every flow seen is accounted for: flows_seen == flows_reported + flows_not_tls +
   // flows_without_payload + flows_outside_window (evicted flows are among them: they are
   // reported early, not lost).

@@ -4,15 +4,24 @@
 //
 // Input: segment payloads (32-bit seq, captured bytes, on-the-wire length), the peer's ACKs and
 // the FIN's position. Output, through a DeliverySink: the direction's bytes in sequence order,
-// each byte once, with skip(n) wherever n bytes can never arrive (snaplen cut, acked by the peer
-// but not captured, given up on when a buffer cap is hit, still missing at flush).
+// each byte once, with skip(n) wherever n bytes will not be delivered: never captured (snaplen
+// cut, acked by the peer but not captured, still missing at flush) or given up on when a buffer
+// cap is hit (those may still arrive, too late to deliver).
 //
 // Sequence numbers are unwrapped into signed 64-bit offsets from the first expected byte (0), so
 // wraparound past 2^32 is invisible to the rest of the logic. In-order payload is handed to the
 // sink as a view of the caller's bytes (no copy); only out-of-order payload is copied, bounded by
-// BufferLimits. Where copies overlap, the first one received wins; differing bytes are counted.
-// Once the sink declines bytes (deliver returns false) the buffer drops what it holds and only
-// counts from then on.
+// BufferLimits. Where copies overlap, the first one received wins; differing bytes are counted:
+// against held bytes byte by byte, against delivered bytes (while delivering) by a hash of each
+// of the last kRecentPieces pieces delivered, none copied. Once the sink declines bytes (deliver
+// returns false) the buffer drops what it holds and only counts from then on.
+//
+// Bytes below the next expected one are repeats, unless they fill a hole: a range given up on at
+// a cap, or passed over while only counting. Those are payload that came late (out of order). At
+// most kMaxHoles holes are kept, the lowest forgotten first: bytes filling a forgotten hole count
+// as repeats, and a forgotten hole given up on at a cap counts as a gap (as does one still open
+// at flush). Memory per direction is fixed apart from the held out-of-order pieces.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -40,8 +49,8 @@ class DeliverySink {
   virtual ~DeliverySink() = default;
   // The next bytes in sequence. Return false to stop delivery for good.
   virtual bool deliver(std::span<const std::uint8_t> bytes, const Origin& origin) = 0;
-  // The next `missing` bytes in sequence will never be delivered.
-  virtual void skip(std::uint64_t missing) = 0;
+  // The next `missing` bytes in sequence will never be delivered, for the reason `kind` gives.
+  virtual void skip(std::uint64_t missing, GapKind kind) = 0;
 };
 
 class DirectionBuffer {
@@ -81,8 +90,9 @@ class DirectionBuffer {
   std::size_t buffered_bytes() const { return buffered_bytes_; }
   std::size_t buffered_segments() const { return pieces_.size(); }
 
-  // Fills payload_bytes, retransmitted_bytes, overlap_conflicts, out_of_order_segments, gaps,
-  // gap_bytes, truncated_packets and buffer_cap_hit; packets and TTLs are left to the caller.
+  // Fills payload_bytes, retransmitted_bytes, overlap_conflicts, first_conflict,
+  // out_of_order_segments, gaps, gap_bytes, given_up_bytes, truncated_packets and the cap flags;
+  // packets and TTLs are left to the caller.
   const DirectionStats& stats() const { return stats_; }
 
  private:
@@ -102,6 +112,23 @@ class DirectionBuffer {
     Origin origin;
   };
 
+  // Bytes below next_ that have not arrived: [begin, end()). given_up: skipped at a buffer cap,
+  // so in given_up_bytes until they come; else passed over while only counting.
+  struct Hole {
+    std::int64_t begin = 0;
+    std::uint32_t length = 0;
+    bool given_up = false;
+    std::int64_t end() const { return begin + length; }
+  };
+  // A piece handed to the sink, remembered to compare retransmissions with. The remembered
+  // pieces are contiguous, the newest ending at next_ (a skip forgets them). length 0: unused.
+  struct Delivered {
+    std::uint32_t length = 0;
+    std::uint32_t hash = 0;
+  };
+  static constexpr std::size_t kMaxHoles = 4;
+  static constexpr std::size_t kRecentPieces = 4;
+
   std::int64_t to_offset(std::uint32_t seq) const;
   std::map<std::int64_t, Piece>::iterator reaching(std::int64_t offset);
   void place(Span span, DeliverySink& out);
@@ -109,24 +136,36 @@ class DirectionBuffer {
   void emit(const Span& span, std::int64_t to, DeliverySink& out);
   void store(const Span& span, std::int64_t to, DeliverySink& out);
   bool fits(std::size_t bytes) const;
-  void skip_to(std::int64_t offset, DeliverySink& out);
+  void skip_to(std::int64_t offset, GapKind kind, DeliverySink& out);
   void give_up_until(std::int64_t offset, DeliverySink& out);
   void drain(DeliverySink& out);
   void emit_bytes(std::span<const std::uint8_t> bytes, const Origin& origin, DeliverySink& out);
-  void declare_missing(std::uint64_t missing, DeliverySink& out);
+  void declare_missing(std::uint64_t missing, GapKind kind, DeliverySink& out);
   void stop_delivering();
   void count_only(std::int64_t begin, std::int64_t end);
+  void count_behind(std::int64_t begin, std::int64_t end, std::span<const std::uint8_t> captured);
+  void compare_delivered(std::int64_t begin, std::span<const std::uint8_t> captured);
+  void remember(std::span<const std::uint8_t> bytes);
+  void count_conflicts(std::int64_t at, std::uint64_t bytes);
+  void add_hole(std::int64_t begin, std::int64_t end, bool given_up);
+  void insert_hole(Hole hole);
+  std::uint64_t fill_holes(std::int64_t begin, std::int64_t end);
+  void forget_hole(const Hole& hole);
 
   BufferLimits limits_;
   std::uint32_t base_seq_ = 0;            // sequence number of offset 0
+  std::uint8_t hole_count_ = 0;
+  std::uint8_t recent_next_ = 0;          // the recent_ slot written next
+  bool started_ = false;
+  bool delivering_ = true;
   std::int64_t next_ = 0;                 // next expected offset
   std::int64_t fin_offset_ = -1;          // offset of the FIN's sequence slot, -1 until seen
   std::int64_t acked_to_ = 0;             // highest offset the peer acknowledged
   std::map<std::int64_t, Piece> pieces_;  // disjoint, all beyond next_
   std::size_t buffered_bytes_ = 0;
   DirectionStats stats_;
-  bool started_ = false;
-  bool delivering_ = true;
+  std::array<Hole, kMaxHoles> holes_{};            // sorted, disjoint, all below next_
+  std::array<Delivered, kRecentPieces> recent_{};  // a ring, while delivering
 };
 
 }  // namespace tlsdiag::reassembly

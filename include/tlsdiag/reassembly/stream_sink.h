@@ -14,8 +14,9 @@ class FlowLifecycleSink {
   virtual ~FlowLifecycleSink() = default;
   virtual void on_open(const FlowInfo& flow) = 0;
   virtual void on_tcp(FlowId flow, const TcpEvent& event) = 0;
-  // missing_bytes were never captured in this direction; bytes after them follow in on_data.
-  virtual void on_gap(FlowId flow, Direction dir, std::uint64_t missing_bytes, Timestamp ts) = 0;
+  // missing_bytes of this direction will not be delivered: never captured, or (GapKind::GivenUp)
+  // skipped when a reassembly buffer cap was hit. Bytes after them follow in on_data.
+  virtual void on_gap(FlowId flow, Direction dir, std::uint64_t missing_bytes, GapKind kind, Timestamp ts) = 0;
   // Last event of a flow; nothing follows for this id.
   virtual void on_close(FlowId flow, CloseReason why, Timestamp ts, const FlowStats& stats) = 0;
   // The input is exhausted; every open flow has been closed before this.

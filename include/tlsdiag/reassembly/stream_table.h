@@ -61,7 +61,9 @@ struct ReassemblyStats {
   std::uint64_t late_segments = 0;         // segments of a closed flow, absorbed by its tombstone
   std::uint64_t duplicate_fins = 0;        // repeated FINs, counted but not re-emitted
   std::uint64_t tombstones_forgotten = 0;  // dropped by age or by the cap
-  std::uint64_t buffer_cap_hits = 0;       // directions that hit a buffer cap
+  std::uint64_t buffer_cap_hits = 0;       // directions that hit a buffer cap: either or both below
+  std::uint64_t bytes_cap_hits = 0;        // directions that hit max_buffered_bytes_per_direction
+  std::uint64_t segments_cap_hits = 0;     // directions that hit max_out_of_order_segments
   std::uint64_t memory_evictions = 0;      // of flows_evicted: closed to stay under --memory-limit
 };
 

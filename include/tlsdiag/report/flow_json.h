@@ -24,6 +24,10 @@ nlohmann::json certificate_to_json(const analysis::CertificateRecord& cert, std:
 nlohmann::json alert_to_json(const analysis::AlertRecord& alert);
 nlohmann::json verdict_to_json(const analysis::Verdict& verdict);
 nlohmann::json input_to_json(const analysis::InputResult& input);
+// An input's (or the totals') breakdowns: malformed_by_kind holds only the kinds that occurred,
+// caps_hit every cap (analysis/input_counters.h).
+nlohmann::json malformed_by_kind_json(const analysis::InputStats& stats);
+nlohmann::json caps_hit_json(const analysis::InputStats& stats);
 nlohmann::json summary_to_json(const Summary& summary);
 // The summary without the rows of its per-entry arrays (by_client_fingerprint, by_server,
 // by_client: empty arrays), which can hold thousands of rows each: write_summary_json streams

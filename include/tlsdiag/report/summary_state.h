@@ -15,12 +15,13 @@
 namespace tlsdiag::report {
 
 // "format" of the state this build writes and reads; a change of layout gets a new number.
-inline constexpr unsigned kMergeStateFormat = 1;
+// Format 2 added totals.malformed_by_kind and totals.caps_hit.
+inline constexpr unsigned kMergeStateFormat = 2;
 
 nlohmann::json state_to_json(const Summary& summary);
 
 // The Summary a state describes; nullopt with |error| set ("\"servers\": \"flows\" is not a
-// count") when |state| is not a format-1 state or breaks its limits (a cap, a reason name).
+// count") when |state| is not a state of this format or breaks its limits (a cap, a reason name).
 std::optional<Summary> summary_from_state(const nlohmann::json& state, std::string& error);
 
 }  // namespace tlsdiag::report

@@ -7,12 +7,18 @@
 // and stops asking for bytes once a direction is past its handshake (kEncryptedRecordsKept).
 // With a key log, protected records of connections whose secrets it holds are decrypted and
 // what they hold is parsed as if it had been in clear (direction_keys.h).
-// Limits: a partial record is at most 5 + 2^14 + 2048 bytes; handshake messages per
-// HandshakeAssembler; non-TLS bytes are scanned for a STARTTLS upgrade up to kStartTlsScanBytes.
+// Limits: a partial record is at most 5 + 2^14 + 2048 bytes; handshake messages, certificates
+// kept and extensions parsed per TlsLimits (each hit counted in DissectorStats); non-TLS bytes
+// are scanned for a STARTTLS upgrade up to kStartTlsScanBytes.
+#include <array>
 #include <memory>
 #include <deque>
 
 #include "tlsdiag/reassembly/stream_sink.h"
+#include "tlsdiag/tls/handshake_assembler.h"
+#include "tlsdiag/tls/hello_parsers.h"
+#include "tlsdiag/tls/malformed_kind.h"
+#include "tlsdiag/tls/other_messages.h"
 #include "tlsdiag/tls/tls_event_sink.h"
 #include "tlsdiag/util/memory_budget.h"
 
@@ -22,12 +28,28 @@ inline constexpr std::uint32_t kEncryptedRecordsKept = 16;
 inline constexpr std::uint64_t kStartTlsScanBytes = 64 * 1024;
 inline constexpr std::size_t kNonTlsPrefixBytes = 64;
 
+// The TLS stage's caps (--max-handshake-message, --max-certificates, --max-extensions); the
+// defaults are the documented ones (docs/hostile-input.md).
+struct TlsLimits {
+  std::uint32_t max_handshake_message = kMaxHandshakeMessage;  // longer ones are skipped
+  std::size_t max_certificates = kMaxCertificatesKept;         // kept per chain
+  std::size_t max_extensions = kMaxExtensions;                 // parsed per hello
+};
+
 struct DissectorStats {
   std::uint64_t records = 0;
   std::uint64_t handshake_messages = 0;
-  std::uint64_t malformed = 0;
+  std::uint64_t malformed = 0;  // Malformed events: the sum of malformed_by_kind
+  std::array<std::uint64_t, kMalformedKindCount> malformed_by_kind{};
   std::uint64_t resyncs = 0;
   std::uint64_t records_decrypted = 0;
+  // Caps hit. A message over max_handshake_message is malformed_by_kind[OversizedMessage].
+  std::uint64_t certificate_chains_capped = 0;  // chains of more certificates than max_certificates
+  std::uint64_t hellos_extensions_capped = 0;   // hellos of more extensions than max_extensions
+
+  std::uint64_t malformed_count(MalformedKind kind) const {
+    return malformed_by_kind[static_cast<std::size_t>(kind)];
+  }
 };
 
 class KeyLog;
@@ -35,14 +57,15 @@ class KeyLog;
 class Dissector : public reassembly::StreamSink {
  public:
   // |keys| (may be null) must outlive the dissector.
-  explicit Dissector(TlsEventSink& next, const KeyLog* keys = nullptr);
+  explicit Dissector(TlsEventSink& next, const KeyLog* keys = nullptr, TlsLimits limits = {});
   ~Dissector() override;
 
   void on_open(const reassembly::FlowInfo& flow) override;
   void on_tcp(FlowId flow, const reassembly::TcpEvent& event) override;
   bool on_data(FlowId flow, Direction dir, std::span<const std::uint8_t> bytes, Timestamp ts,
                std::uint64_t packet_number) override;
-  void on_gap(FlowId flow, Direction dir, std::uint64_t missing_bytes, Timestamp ts) override;
+  void on_gap(FlowId flow, Direction dir, std::uint64_t missing_bytes, reassembly::GapKind kind,
+              Timestamp ts) override;
   void on_close(FlowId flow, reassembly::CloseReason why, Timestamp ts,
                 const reassembly::FlowStats& stats) override;
   void on_end(Timestamp last) override;
@@ -60,6 +83,7 @@ class Dissector : public reassembly::StreamSink {
 
   TlsEventSink& next_;
   const KeyLog* keys_;
+  TlsLimits limits_;
   // Open flows by id: flows_[id - first_id_] (the StreamTable numbers flows 1, 2, ... in order,
   // so finding a flow is an array lookup). A flow's state is made at its first byte or gap: a
   // connection that never carries payload (a SYN scan) costs a slot, not a FlowState.

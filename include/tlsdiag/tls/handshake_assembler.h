@@ -2,7 +2,8 @@
 // HandshakeAssembler: joins the payloads of consecutive handshake records of one direction and
 // cuts them into messages (RFC 8446 §5.1: a message may span records, a record may hold several
 // messages). Input: record payloads. Output: complete messages, as views valid until the next
-// feed(). Limit: a message longer than kMaxHandshakeMessage is reported Oversized and skipped.
+// feed(). Limit: a message longer than the cap (kMaxHandshakeMessage unless given) is reported
+// Oversized and skipped.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -24,6 +25,8 @@ class HandshakeAssembler {
  public:
   enum class Status : std::uint8_t { NeedMore, Oversized };
   using MessageFn = std::function<void(const HandshakeMessage&)>;
+
+  explicit HandshakeAssembler(std::uint32_t max_message = kMaxHandshakeMessage) : max_message_(max_message) {}
 
   // Calls on_message for every message completed by |payload|. Returns Oversized once when a
   // message header announces more than the cap; its bytes are then skipped.
@@ -48,6 +51,7 @@ class HandshakeAssembler {
   std::uint64_t skip_ = 0;    // bytes of an oversized message still to discard
   std::uint64_t consumed_ = 0;  // handshake bytes before pending_
   HandshakeMessage oversized_;
+  std::uint32_t max_message_;
 };
 
 }  // namespace tlsdiag::tls

@@ -7,13 +7,14 @@
 
 namespace tlsdiag::tls {
 
-// Extensions beyond this many are ignored (counted as BadExtension): real hellos carry < 30.
+// Extensions beyond this many (by default) are not parsed: extensions_error TooManyExtensions.
+// Real hellos carry fewer than 30.
 inline constexpr std::size_t kMaxExtensions = 128;
 
-Result<ClientHello> parse_client_hello(ByteReader body);
+Result<ClientHello> parse_client_hello(ByteReader body, std::size_t max_extensions = kMaxExtensions);
 // |message| is the SSLv2 record body after the 2-byte length header, starting at msg_type.
 Result<ClientHello> parse_sslv2_client_hello(ByteReader message);
 // Also recognises a HelloRetryRequest (hello_retry_request = true).
-Result<ServerHello> parse_server_hello(ByteReader body);
+Result<ServerHello> parse_server_hello(ByteReader body, std::size_t max_extensions = kMaxExtensions);
 
 }  // namespace tlsdiag::tls

@@ -22,6 +22,7 @@ enum class Errc : std::uint8_t {
   BadHeader,
   BadChecksum,
   Unsupported,
+  TooManyExtensions,
   kCount
 };
 
@@ -41,6 +42,7 @@ inline constexpr std::array<std::string_view, static_cast<std::size_t>(Errc::kCo
     "bad header",
     "bad checksum",
     "unsupported",
+    "too many extensions",
 };
 
 constexpr std::string_view errc_message(Errc e) {

@@ -77,6 +77,23 @@ def cap_gap_labelled_not_captured(path):
     gen("ooo.py", path, "--segments", 4200, "--order", "reverse")
 
 
+def conflicting_retransmission(path):
+    """One flow: a ClientHello delivered in order, then a retransmission of it whose second half
+    differs in every byte; the server only ACKs. Was: a plain retransmission (overlap_conflicts 0,
+    no note): only copies of bytes held out of order were compared."""
+    w = pcaplib.PcapWriter(path)
+    c = pcaplib.Conn(w, pcaplib.ip("10.7.0.2"), 40002, pcaplib.ip("203.0.113.7"), 443)
+    c.handshake()
+    hello = hello_record()
+    c.client(hello)
+    h = len(hello) // 2
+    c.cseq -= len(hello)
+    c.client(hello[:h] + bytes((b + 1) & 0xFF for b in hello[h:]))
+    c.server_ack()
+    w.close()
+    return len(hello)
+
+
 def record_over_limit(path):
     """One flow: the client's record header says 18,433 bytes (2^14+2048+1), with a real
     ClientHello inside; the server answers record_overflow (22). Reported: plaintext_to_tls_port,
@@ -101,6 +118,7 @@ def main():
     notes_flood(os.path.join(d, "notes-one-per-gap.pcap"), 5_000 * k)
     reorder_after_parser_stops(os.path.join(d, "reorder-after-parser-stops.pcap"))
     cap_gap_labelled_not_captured(os.path.join(d, "cap-gap-labelled-not-captured.pcap"))
+    conflicting_retransmission(os.path.join(d, "conflicting-retransmission.pcap"))
     record_over_limit(os.path.join(d, "record-length-18433.pcap"))
 
 

@@ -243,7 +243,7 @@ TEST(Correlator, KeepsHellosCertificatesAlertsAndCounts) {
   c.on_tls(event(3, kC2S, tls::EncryptedRecord{23, 19}));
   c.on_tls(event(3, kC2S, tls::Alert{0, 0, true}));
   c.on_tls(event(3, kS2C, tls::Malformed{"record", Errc::Truncated, 1234}));
-  c.on_gap(3, kS2C, 99, Timestamp{3'000'005});
+  c.on_gap(3, kS2C, 99, reassembly::GapKind::NotCaptured, Timestamp{3'000'005});
   c.on_close(3, CloseReason::Fin, Timestamp{3'000'009}, payload_stats(400, 1300));
   ASSERT_EQ(sink.flows.size(), 1u);
   const FlowRecord& f = sink.flows[0];
@@ -367,7 +367,7 @@ TEST(Correlator, NotesAreCappedAndTheRestCounted) {
   Correlator c(sink, "gaps.pcap");
   c.on_open(info(1));
   c.on_tls(event(1, kC2S, client_hello()));
-  for (int i = 0; i < 1000; ++i) c.on_gap(1, kC2S, 1, Timestamp{i});
+  for (int i = 0; i < 1000; ++i) c.on_gap(1, kC2S, 1, reassembly::GapKind::NotCaptured, Timestamp{i});
   c.on_close(1, CloseReason::Fin, Timestamp{2000}, payload_stats(200, 0));
   c.on_end(Timestamp{2000});
   ASSERT_EQ(sink.flows.size(), 1u);
@@ -375,6 +375,30 @@ TEST(Correlator, NotesAreCappedAndTheRestCounted) {
   ASSERT_EQ(notes.size(), 33u);
   EXPECT_EQ(notes.front(), "1 bytes missing from the client stream (not captured)");
   EXPECT_EQ(notes.back(), "968 more notes like the above omitted");
+}
+
+// Findings 5 and 7 (docs/hostile-input.md): a gap the reassembly cap forced is not bytes missing
+// from the capture, and a retransmission with different bytes is noted once per direction.
+TEST(Correlator, CapGapAndConflictingRetransmissionHaveTheirOwnNotes) {
+  RecordingFlowSink sink;
+  Correlator c(sink, "notes.pcap");
+  c.on_open(info(1));
+  c.on_tls(event(1, kC2S, client_hello()));
+  c.on_gap(1, kC2S, 103, reassembly::GapKind::GivenUp, Timestamp{5});
+  reassembly::FlowStats stats = payload_stats(4200, 0);
+  stats.dir[0].buffer_cap_hit = true;
+  stats.dir[0].given_up_bytes = 103;
+  stats.dir[0].overlap_conflicts = 7;
+  stats.dir[0].first_conflict = 106;
+  c.on_close(1, CloseReason::EndOfCapture, Timestamp{9}, stats);
+  c.on_end(Timestamp{9});
+  ASSERT_EQ(sink.flows.size(), 1u);
+  const FlowRecord& f = sink.flows[0];
+  EXPECT_EQ(f.notes, (std::vector<std::string>{
+                         "103 bytes of the client stream not analysed (given up: reassembly buffer cap hit)",
+                         "client reassembly buffer cap hit",
+                         "client retransmission with different bytes at stream byte 106 (first copy kept)"}));
+  EXPECT_NE(f.verdict.reason, Reason::CaptureTruncated);
 }
 
 TEST(Correlator, EventsAfterCloseAreIgnored) {

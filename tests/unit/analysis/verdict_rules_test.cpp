@@ -85,7 +85,16 @@ class FlowScript {
     auto& s = stats_.dir[reassembly::index(d)];
     ++s.gaps;
     s.gap_bytes += missing;
-    correlator_.on_gap(1, d, missing, time());
+    correlator_.on_gap(1, d, missing, reassembly::GapKind::NotCaptured, time());
+    advance();
+    return *this;
+  }
+  // |missing| bytes given up on at a reassembly buffer cap: not a gap in the capture.
+  FlowScript& given_up(Direction d, std::uint64_t missing) {
+    auto& s = stats_.dir[reassembly::index(d)];
+    s.given_up_bytes += missing;
+    s.buffer_cap_hit = true;
+    correlator_.on_gap(1, d, missing, reassembly::GapKind::GivenUp, time());
     advance();
     return *this;
   }
@@ -826,6 +835,15 @@ std::vector<Scenario> scenarios() {
       },
       {"unfinished", Status::Incomplete, RejectedBy::Unknown, Reason::CaptureTruncated, Confidence::Unknown,
        {"does not contain", "ClientHello"}});
+  // Finding 5 (docs/hostile-input.md): the bytes were captured; the reassembler's cap skipped them.
+  add("reassembly cap gave up on the ClientHello",
+      [] {
+        FlowScript f;
+        f.given_up(kC2S, 103).client(protected_record(300));
+        return f.finish(CloseReason::EndOfCapture);
+      },
+      {"unfinished", Status::Incomplete, RejectedBy::Unknown, Reason::CaptureTruncated, Confidence::Unknown,
+       {"buffer cap was hit", "103 bytes were given up"}});
   return all;
 }
 

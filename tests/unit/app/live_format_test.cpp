@@ -141,5 +141,18 @@ TEST(StatsTextLine, IsOneLineWithTheCountsAndDrops) {
   EXPECT_NE(line.find("dropped 7"), std::string::npos) << line;
 }
 
+// The caps hit since the start, only when some were: the text form of the summary's caps_hit.
+TEST(SummaryTextLine, NamesTheCapsHit) {
+  LiveCounts counts;
+  SummaryView view;
+  view.interface = "eth0";
+  view.counts = &counts;
+  EXPECT_EQ(summary_text_line(view).find("caps hit"), std::string::npos);
+  view.input.caps_hit[static_cast<std::size_t>(analysis::Cap::HandshakeMessage)] = 2;
+  view.input.caps_hit[static_cast<std::size_t>(analysis::Cap::Flows)] = 1;
+  const std::string line = summary_text_line(view);
+  EXPECT_NE(line.find(", evicted 0; caps hit handshake_message 2, flows 1; "), std::string::npos) << line;
+}
+
 }  // namespace
 }  // namespace tlsdiag::app

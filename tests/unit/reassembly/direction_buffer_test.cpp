@@ -14,7 +14,8 @@ namespace {
 
 std::vector<std::uint8_t> bytes_of(std::string_view s) { return {s.begin(), s.end()}; }
 
-// Records the buffer's output as text: bytes as they are, each skip as "[gap N]".
+// Records the buffer's output as text: bytes as they are, each skip as "[gap N]" (not captured)
+// or "[given up N]" (a buffer cap).
 class Recorder : public DeliverySink {
  public:
   std::string stream;
@@ -29,7 +30,9 @@ class Recorder : public DeliverySink {
     delivered_ += bytes.size();
     return delivered_ < stop_after;
   }
-  void skip(std::uint64_t missing) override { stream += "[gap " + std::to_string(missing) + "]"; }
+  void skip(std::uint64_t missing, GapKind kind) override {
+    stream += (kind == GapKind::GivenUp ? "[given up " : "[gap ") + std::to_string(missing) + "]";
+  }
 
  private:
   std::size_t delivered_ = 0;
@@ -85,7 +88,86 @@ TEST(DirectionBuffer, RetransmittedBytesAreCountedNotDelivered) {
   EXPECT_EQ(out.stream, "helloWO");
   EXPECT_EQ(buffer.stats().retransmitted_bytes, 7U);
   EXPECT_EQ(buffer.stats().payload_bytes, 7U);
-  EXPECT_EQ(buffer.stats().overlap_conflicts, 0U);  // delivered bytes are not kept to compare
+  EXPECT_EQ(buffer.stats().overlap_conflicts, 0U);  // the same bytes again
+}
+
+// Finding 7 (docs/hostile-input.md): a repeat of bytes already delivered is compared, by hash,
+// with each recently delivered piece it covers whole; a differing piece counts all its bytes.
+TEST(DirectionBuffer, RetransmissionOfDeliveredBytesWithOtherBytesIsAConflict) {
+  struct Case {
+    std::string_view name;
+    std::uint32_t seq;
+    std::string_view repeat;
+    std::uint64_t conflicts;
+    std::uint64_t first_conflict;
+  };
+  for (const Case& c : {Case{"same bytes", 0, "hello", 0, 0},
+                        Case{"one byte differs", 0, "hexlo", 5, 0},
+                        Case{"second piece differs, coalesced", 0, "helloWORLD", 5, 5},
+                        Case{"starts a byte early", 4, "oWoRLD", 5, 5},
+                        Case{"covers a piece in part", 7, "RLD", 0, 0},
+                        Case{"head of a new segment", 8, "LD!", 0, 0}}) {
+    SCOPED_TRACE(c.name);
+    DirectionBuffer buffer;
+    Recorder out;
+    buffer.start(0);
+    add(buffer, out, 0, "hello");
+    add(buffer, out, 5, "world");
+    add(buffer, out, c.seq, c.repeat);
+    EXPECT_EQ(out.stream.substr(0, 10), "helloworld");  // the first copy is kept
+    EXPECT_EQ(buffer.stats().overlap_conflicts, c.conflicts);
+    EXPECT_EQ(buffer.stats().first_conflict, c.first_conflict);
+  }
+}
+
+// The hash sees every byte, whatever the piece's length and the byte's place in it.
+TEST(DirectionBuffer, AnyOneChangedByteOfADeliveredPieceIsAConflict) {
+  for (std::size_t length = 1; length <= 70; ++length) {
+    std::string piece(length, '\0');
+    for (std::size_t i = 0; i < length; ++i) piece[i] = static_cast<char>(i * 37 + length);
+    for (std::size_t at = 0; at < length; ++at) {
+      SCOPED_TRACE(testing::Message() << "length " << length << ", byte " << at);
+      DirectionBuffer buffer;
+      Recorder out;
+      buffer.start(0);
+      add(buffer, out, 0, piece);
+      std::string copy = piece;
+      copy[at] = static_cast<char>(copy[at] ^ 0x80);
+      add(buffer, out, 0, copy);
+      EXPECT_EQ(buffer.stats().overlap_conflicts, length);
+    }
+  }
+}
+
+TEST(DirectionBuffer, OnlyTheLastFewDeliveredPiecesAreCompared) {
+  DirectionBuffer buffer;
+  Recorder out;
+  buffer.start(0);
+  for (std::uint32_t i = 0; i < 6; ++i) add(buffer, out, i * 2, "ab");
+  add(buffer, out, 0, "XX");  // the oldest pieces are forgotten: a plain repeat
+  EXPECT_EQ(buffer.stats().overlap_conflicts, 0U);
+  add(buffer, out, 10, "XX");  // the newest
+  EXPECT_EQ(buffer.stats().overlap_conflicts, 2U);
+  EXPECT_EQ(buffer.stats().first_conflict, 10U);
+  EXPECT_EQ(buffer.stats().retransmitted_bytes, 4U);
+}
+
+TEST(DirectionBuffer, RepeatsAreNotComparedAfterDeliveryStopsOrAcrossAGap) {
+  DirectionBuffer buffer;
+  Recorder out;
+  out.stop_after = 5;
+  buffer.start(0);
+  add(buffer, out, 0, "hello");
+  add(buffer, out, 0, "XXXXX");
+  EXPECT_EQ(buffer.stats().overlap_conflicts, 0U);
+  EXPECT_EQ(buffer.stats().retransmitted_bytes, 5U);
+
+  DirectionBuffer gapped;
+  Recorder out2;
+  gapped.start(0);
+  add(gapped, out2, 0, "abc", 1, 5);  // 2 bytes cut by the snaplen
+  add(gapped, out2, 0, "XYZ");
+  EXPECT_EQ(gapped.stats().overlap_conflicts, 0U);
 }
 
 TEST(DirectionBuffer, OverlapKeepsTheFirstCopyAndCountsDifferences) {
@@ -241,12 +323,58 @@ TEST(DirectionBuffer, ByteCapGivesUpOnTheEarliestHole) {
   EXPECT_FALSE(buffer.stats().buffer_cap_hit);
   add(buffer, out, 8, "ij");  // 6 bytes would be held
   EXPECT_TRUE(buffer.stats().buffer_cap_hit);
-  EXPECT_EQ(out.stream, "[gap 2]cd");
+  EXPECT_TRUE(buffer.stats().bytes_cap_hit);
+  EXPECT_FALSE(buffer.stats().segments_cap_hit);
+  EXPECT_EQ(out.stream, "[given up 2]cd");
   EXPECT_EQ(buffer.buffered_bytes(), 4U);
-  add(buffer, out, 0, "ab");  // too late now
-  EXPECT_EQ(buffer.stats().retransmitted_bytes, 2U);
+  add(buffer, out, 0, "ab");  // too late to deliver, but payload all the same
+  EXPECT_EQ(buffer.stats().retransmitted_bytes, 0U);
   buffer.flush(out);
-  EXPECT_EQ(out.stream, "[gap 2]cd[gap 1]fg[gap 1]ij");
+  EXPECT_EQ(out.stream, "[given up 2]cd[gap 1]fg[gap 1]ij");
+}
+
+// Finding 5 (docs/hostile-input.md): a gap forced by the cap is not bytes missing from the
+// capture. When they come, they count as payload that came out of order, not as repeats.
+TEST(DirectionBuffer, BytesGivenUpAtACapAreNotAGapAndCountWhenTheyCome) {
+  DirectionBuffer buffer(BufferLimits{.max_bytes = 100, .max_segments = 2});
+  Recorder out;
+  buffer.start(0);
+  add(buffer, out, 9, "j");  // the stream in reverse, one byte a segment
+  add(buffer, out, 8, "i");
+  add(buffer, out, 7, "h");  // a third piece: give up on 0..6
+  EXPECT_EQ(out.stream, "[given up 7]hij");
+  for (std::uint32_t i = 7; i-- > 0;) add(buffer, out, i, std::string(1, static_cast<char>('a' + i)));
+  add(buffer, out, 3, "d");  // now a true repeat
+  buffer.flush(out);
+  EXPECT_EQ(out.stream, "[given up 7]hij");
+  const DirectionStats& s = buffer.stats();
+  EXPECT_EQ(s.gaps, 0U);
+  EXPECT_EQ(s.gap_bytes, 0U);
+  EXPECT_EQ(s.given_up_bytes, 7U);
+  EXPECT_EQ(s.payload_bytes, 10U);
+  EXPECT_EQ(s.retransmitted_bytes, 1U);
+  EXPECT_EQ(s.out_of_order_segments, 9U);  // 9, 8, 7 and 6..1: each ahead of a missing byte
+  EXPECT_TRUE(s.buffer_cap_hit);
+}
+
+// Bytes given up on at a cap that never come were not captured after all: once their hole is
+// no longer watched (the fifth one) or at flush, they count as gaps.
+TEST(DirectionBuffer, BytesGivenUpThatNeverComeAreGapsInTheEnd) {
+  DirectionBuffer buffer(BufferLimits{.max_bytes = 100, .max_segments = 1});
+  Recorder out;
+  buffer.start(0);
+  for (std::uint32_t i = 1; i <= 6; ++i) add(buffer, out, i * 2, "x");  // holes 0..1, 3, 5, 7, 9
+  EXPECT_EQ(out.stream, "[given up 2]x[given up 1]x[given up 1]x[given up 1]x[given up 1]x");
+  EXPECT_EQ(buffer.stats().given_up_bytes, 4U);
+  EXPECT_EQ(buffer.stats().gaps, 1U);  // the hole at 0..1, forgotten
+  add(buffer, out, 5, "y");            // one comes
+  buffer.flush(out);
+  EXPECT_EQ(out.stream, "[given up 2]x[given up 1]x[given up 1]x[given up 1]x[given up 1]x[gap 1]x");
+  const DirectionStats& s = buffer.stats();
+  EXPECT_EQ(s.gaps, 5U);  // 0..1, 3, 7, 9 and 11 (held at the end)
+  EXPECT_EQ(s.gap_bytes, 6U);
+  EXPECT_EQ(s.given_up_bytes, 1U);
+  EXPECT_EQ(s.payload_bytes, 7U);
 }
 
 TEST(DirectionBuffer, SegmentCapGivesUpOnTheEarliestHole) {
@@ -255,10 +383,12 @@ TEST(DirectionBuffer, SegmentCapGivesUpOnTheEarliestHole) {
   buffer.start(0);
   add(buffer, out, 2, "c");
   add(buffer, out, 4, "e");
-  EXPECT_EQ(out.stream, "[gap 2]c");
+  EXPECT_EQ(out.stream, "[given up 2]c");
   add(buffer, out, 3, "d");
-  EXPECT_EQ(out.stream, "[gap 2]cde");
+  EXPECT_EQ(out.stream, "[given up 2]cde");
   EXPECT_TRUE(buffer.stats().buffer_cap_hit);
+  EXPECT_TRUE(buffer.stats().segments_cap_hit);
+  EXPECT_FALSE(buffer.stats().bytes_cap_hit);
 }
 
 TEST(DirectionBuffer, SegmentLargerThanTheCapIsDeliveredAfterAGap) {
@@ -267,7 +397,7 @@ TEST(DirectionBuffer, SegmentLargerThanTheCapIsDeliveredAfterAGap) {
   buffer.start(0);
   const std::vector<std::uint8_t> big = bytes_of("fghij");
   buffer.add(5, big, 5, Origin{}, out);
-  EXPECT_EQ(out.stream, "[gap 5]fghij");
+  EXPECT_EQ(out.stream, "[given up 5]fghij");
   EXPECT_EQ(out.data_ptrs.at(0), big.data());
 }
 
@@ -288,8 +418,80 @@ TEST(DirectionBuffer, DeclinedBytesStopDeliveryButAreStillCounted) {
   buffer.flush(out);
   EXPECT_EQ(out.stream, "hello");
   EXPECT_EQ(buffer.buffered_bytes(), 0U);
-  EXPECT_EQ(buffer.stats().payload_bytes, 15U);  // hello world later; "more" fell behind
+  EXPECT_EQ(buffer.stats().payload_bytes, 19U);  // hello world more later: "more" filled a hole
+  EXPECT_EQ(buffer.stats().retransmitted_bytes, 4U);
   EXPECT_EQ(buffer.stats().gaps, 0U);
+}
+
+// Finding 4 (docs/hostile-input.md): after the sink stops reading, a segment below the highest
+// byte seen that fills a hole is payload (out of order), not a retransmission.
+TEST(DirectionBuffer, ReorderedBytesAfterDeliveryStopsArePayload) {
+  DirectionBuffer buffer;
+  Recorder out;
+  out.stop_after = 5;
+  buffer.start(0);
+  add(buffer, out, 0, "hello");  // declined from here
+  add(buffer, out, 8, "CDE");    // ahead of a hole at 5..7: out of order
+  add(buffer, out, 6, "B");      // inside the hole, ahead of 5: out of order
+  add(buffer, out, 5, "A");      // where a hole starts: in order
+  add(buffer, out, 7, "x");
+  add(buffer, out, 6, "B");      // a repeat
+  EXPECT_EQ(out.stream, "hello");
+  const DirectionStats& s = buffer.stats();
+  EXPECT_EQ(s.payload_bytes, 11U);
+  EXPECT_EQ(s.retransmitted_bytes, 1U);
+  EXPECT_EQ(s.out_of_order_segments, 2U);
+}
+
+TEST(DirectionBuffer, HolesAfterDeliveryStopsAreBoundedTheLowestForgotten) {
+  DirectionBuffer buffer;
+  Recorder out;
+  out.stop_after = 1;
+  buffer.start(0);
+  add(buffer, out, 0, "a");
+  for (std::uint32_t i = 1; i <= 5; ++i) add(buffer, out, i * 2, "b");  // holes at 1, 3, 5, 7, 9
+  EXPECT_EQ(buffer.stats().payload_bytes, 6U);
+  add(buffer, out, 1, "c");  // the lowest hole was forgotten: counted as a repeat
+  EXPECT_EQ(buffer.stats().retransmitted_bytes, 1U);
+  for (std::uint32_t i = 2; i <= 5; ++i) add(buffer, out, i * 2 - 1, "c");
+  EXPECT_EQ(buffer.stats().payload_bytes, 10U);
+  EXPECT_EQ(buffer.stats().retransmitted_bytes, 1U);
+}
+
+// Delivery stopping at any point, of a stream cut in at most five pieces sent in any order with
+// one repeated: every byte counts once as payload, the repeat as retransmitted (at most four
+// holes can be open at once, so none is forgotten).
+TEST(DirectionBuffer, AnyOrderCountsEveryByteOnceWhenDeliveryStops) {
+  const std::string text = "0123456789abcdefghijklmnopqrstuvwxyz";
+  const auto n = static_cast<std::uint32_t>(text.size());
+  std::uint64_t state = 7;
+  auto rnd = [&state](std::uint32_t bound) {  // xorshift64
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return static_cast<std::uint32_t>(state % bound);
+  };
+  for (int round = 0; round < 2000; ++round) {
+    SCOPED_TRACE(round);
+    std::vector<std::uint32_t> cuts = {0, n};
+    for (int i = 0; i < 4; ++i) cuts.push_back(1 + rnd(n - 1));
+    std::sort(cuts.begin(), cuts.end());
+    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pieces;  // offset, length
+    for (std::size_t i = 0; i + 1 < cuts.size(); ++i) pieces.emplace_back(cuts[i], cuts[i + 1] - cuts[i]);
+    const auto repeated = pieces[rnd(static_cast<std::uint32_t>(pieces.size()))];
+    pieces.push_back(repeated);
+    for (std::size_t i = pieces.size(); i > 1; --i)
+      std::swap(pieces[i - 1], pieces[rnd(static_cast<std::uint32_t>(i))]);
+    DirectionBuffer buffer;
+    Recorder out;
+    out.stop_after = 1 + rnd(n);
+    buffer.start(1000);
+    for (const auto& [offset, len] : pieces) add(buffer, out, 1000 + offset, text.substr(offset, len));
+    EXPECT_EQ(buffer.stats().payload_bytes, n);
+    EXPECT_EQ(buffer.stats().retransmitted_bytes, repeated.second);
+    EXPECT_EQ(buffer.stats().overlap_conflicts, 0U);
+  }
 }
 
 // Every way of cutting and ordering the same bytes gives the same stream.
@@ -341,7 +543,7 @@ class PositionChecker : public DeliverySink {
     }
     return true;
   }
-  void skip(std::uint64_t missing) override {
+  void skip(std::uint64_t missing, GapKind) override {
     EXPECT_GT(missing, 0U);
     pos_ += missing;
   }
@@ -396,9 +598,10 @@ TEST(DirectionBuffer, RandomSegmentsKeepEveryByteInPlace) {
     EXPECT_TRUE(buffer.complete());
     EXPECT_EQ(buffer.buffered_bytes(), 0U);
     EXPECT_EQ(buffer.buffered_segments(), 0U);
-    EXPECT_EQ(out.delivered() + buffer.stats().gap_bytes, n);
-    EXPECT_EQ(buffer.stats().overlap_conflicts, 0U);
+    EXPECT_EQ(out.delivered() + buffer.stats().gap_bytes + buffer.stats().given_up_bytes, n);
+    EXPECT_EQ(buffer.stats().overlap_conflicts, 0U);  // every copy is the same
     EXPECT_EQ(buffer.stats().payload_bytes + buffer.stats().retransmitted_bytes, wire_bytes);
+    EXPECT_LE(buffer.stats().payload_bytes, n);  // no byte counted twice
   }
 }
 

@@ -254,11 +254,45 @@ TEST(StreamTable, BufferCapGivesUpOnTheHole) {
   h.wire.c2s({.flags = kAck, .seq = 1007, .ack = 5001, .payload = "ghij"});
   EXPECT_EQ(h.sink.stream(1, kC2S), "");
   h.wire.c2s({.flags = kAck, .seq = 1011, .ack = 5001, .payload = "klmn"});
-  EXPECT_EQ(h.sink.stream(1, kC2S), "[gap 2]cdefghijklmn");
+  EXPECT_EQ(h.sink.stream(1, kC2S), "[given up 2]cdefghijklmn");
   h.wire.end();
   EXPECT_TRUE(h.sink.close_stats(1).dir[0].buffer_cap_hit);
   EXPECT_FALSE(h.sink.close_stats(1).dir[1].buffer_cap_hit);
   EXPECT_EQ(h.table.stats().buffer_cap_hits, 1U);
+  EXPECT_EQ(h.table.stats().bytes_cap_hits, 1U);  // caps_hit.reassembly_buffer
+  EXPECT_EQ(h.table.stats().segments_cap_hits, 0U);
+}
+
+// Finding 5 (docs/hostile-input.md): the bytes given up on at the cap were captured, later: the
+// gap says so, and they are payload, not missing bytes or retransmissions.
+TEST(StreamTable, BytesGivenUpAtTheCapAreNotAGapWhenTheyCome) {
+  Harness h(ReassemblyLimits{.max_buffered_bytes_per_direction = 8});
+  h.handshake();
+  h.wire.c2s({.flags = kAck, .seq = 1003, .ack = 5001, .payload = "cdef"});
+  h.wire.c2s({.flags = kAck, .seq = 1007, .ack = 5001, .payload = "ghij"});
+  h.wire.c2s({.flags = kAck, .seq = 1011, .ack = 5001, .payload = "klmn"});
+  h.wire.c2s({.flags = kAck, .seq = 1001, .ack = 5001, .payload = "ab"});  // too late
+  h.wire.end();
+  EXPECT_EQ(h.sink.all<GapEvent>(), (std::vector<GapEvent>{{1, kC2S, 2, ms(6), GapKind::GivenUp}}));
+  const DirectionStats c2s = h.sink.close_stats(1).dir[0];
+  EXPECT_EQ(c2s.gaps, 0U);
+  EXPECT_EQ(c2s.given_up_bytes, 2U);
+  EXPECT_EQ(c2s.payload_bytes, 14U);
+  EXPECT_EQ(c2s.retransmitted_bytes, 0U);
+}
+
+// caps_hit.out_of_order_segments: the segment cap counted apart from the byte cap.
+TEST(StreamTable, SegmentCapIsCountedApart) {
+  Harness h(ReassemblyLimits{.max_out_of_order_segments = 1});
+  h.handshake();
+  // "ab" at 1001 is lost; one segment after it fills the buffer, the next one gives up.
+  h.wire.c2s({.flags = kAck, .seq = 1003, .ack = 5001, .payload = "cd"});
+  h.wire.c2s({.flags = kAck, .seq = 1006, .ack = 5001, .payload = "gh"});
+  h.wire.end();
+  EXPECT_TRUE(h.sink.close_stats(1).dir[0].segments_cap_hit);
+  EXPECT_EQ(h.table.stats().buffer_cap_hits, 1U);
+  EXPECT_EQ(h.table.stats().segments_cap_hits, 1U);
+  EXPECT_EQ(h.table.stats().bytes_cap_hits, 0U);
 }
 
 TEST(StreamTable, TruncatedSegmentBecomesAGap) {

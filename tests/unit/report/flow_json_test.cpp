@@ -272,5 +272,18 @@ TEST(FlowJson, InputWithAndWithoutError) {
   EXPECT_EQ(bad["truncated_packets"], 1);
 }
 
+// malformed_by_kind: only the kinds that occurred; caps_hit: every cap, in the code's names.
+TEST(FlowJson, InputBreakdowns) {
+  analysis::InputResult in = good_input();
+  EXPECT_EQ(input_to_json(in)["malformed_by_kind"], json::object());
+  in.stats.malformed_by_kind[analysis::kTruncatedHeaderKind] = 2;
+  in.stats.malformed_by_kind[analysis::kind_index(tls::MalformedKind::MalformedCertificate)] = 1;
+  in.stats.caps_hit[static_cast<std::size_t>(analysis::Cap::Certificates)] = 5;
+  const json j = input_to_json(in);
+  EXPECT_EQ(j["malformed_by_kind"], json({{"truncated_header", 2}, {"malformed_certificate", 1}}));
+  EXPECT_EQ(j["caps_hit"], json({{"reassembly_buffer", 0}, {"out_of_order_segments", 0}, {"handshake_message", 0},
+                                 {"certificates", 5}, {"extensions", 0}, {"flows", 0}, {"memory", 0}}));
+}
+
 }  // namespace
 }  // namespace tlsdiag::report

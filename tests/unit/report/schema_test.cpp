@@ -51,12 +51,24 @@ class SchemaTest : public ::testing::Test {
   fs::path dir_;
 };
 
+// An input with malformed packets and TLS messages, and caps hit: the breakdowns' shapes.
+analysis::InputResult hostile_input() {
+  analysis::InputResult r = broken_input();
+  r.stats.malformed = 3;
+  r.stats.malformed_by_kind[analysis::kind_index(net::MalformedKind::BadTcpHeader)] = 2;
+  r.stats.malformed_by_kind[analysis::kTruncatedHeaderKind] = 1;
+  r.stats.malformed_by_kind[analysis::kind_index(tls::MalformedKind::OversizedMessage)] = 4;
+  r.stats.caps_hit[static_cast<std::size_t>(analysis::Cap::HandshakeMessage)] = 4;
+  r.stats.caps_hit[static_cast<std::size_t>(analysis::Cap::Flows)] = 1;
+  return r;
+}
+
 std::string report_text(Format fmt, ReportOptions opts, const std::vector<FlowRecord>& flows) {
   std::ostringstream out;
   std::unique_ptr<Report> report = make_report(fmt, out, std::move(opts));
   for (const FlowRecord& f : flows) report->on_flow(f);
   report->on_input_done(good_input());
-  report->on_input_done(broken_input());
+  report->on_input_done(hostile_input());
   report->on_finish();
   return out.str();
 }
@@ -112,6 +124,24 @@ TEST_F(SchemaTest, SchemaRejectsWrongOutput) {
   flow["type"] = "flow";
   flow["undocumented"] = 1;
   EXPECT_EQ(validate({write("bad_field.jsonl", flow.dump() + "\n")}), 1);  // and no summary line
+
+  nlohmann::json kind = nlohmann::json::parse(report_text(Format::Json, {}, all_flows()));
+  kind["inputs"][0]["malformed_by_kind"]["bad_luck"] = 1;  // not a kind
+  EXPECT_EQ(validate({write("bad_kind.json", kind.dump())}), 1);
+
+  nlohmann::json cap = nlohmann::json::parse(report_text(Format::Json, {}, all_flows()));
+  cap["summary"]["caps_hit"].erase("memory");  // every cap is listed
+  EXPECT_EQ(validate({write("missing_cap.json", cap.dump())}), 1);
+}
+
+// The schema lists the kinds and caps by name: the same as the code's tables, in their order.
+TEST(SchemaTables, KindAndCapNamesAreTheCodes) {
+  std::ifstream in(tlsdiag::test::source_dir() / "docs/tlsdiag-output.schema.json");
+  const nlohmann::json defs = nlohmann::json::parse(in)["$defs"];
+  std::vector<std::string> kinds(analysis::kMalformedKindNames.begin(), analysis::kMalformedKindNames.end());
+  std::vector<std::string> caps(analysis::kCapNames.begin(), analysis::kCapNames.end());
+  EXPECT_EQ(defs["malformed_by_kind"]["propertyNames"]["enum"].get<std::vector<std::string>>(), kinds);
+  EXPECT_EQ(defs["caps_hit"]["required"].get<std::vector<std::string>>(), caps);
 }
 
 }  // namespace

@@ -80,6 +80,11 @@ analysis::InputResult input_with_note(const char* path) {
   r.info.path = path;
   r.info.notes = {"overlaps the previous piece by 2 s"};
   r.stats.flows_outside_window = 1;
+  r.stats.malformed = 2;
+  r.stats.malformed_by_kind[analysis::kind_index(net::MalformedKind::BadTcpHeader)] = 2;
+  r.stats.malformed_by_kind[analysis::kind_index(tls::MalformedKind::OversizedMessage)] = 1;
+  r.stats.caps_hit[static_cast<std::size_t>(analysis::Cap::HandshakeMessage)] = 1;
+  r.stats.caps_hit[static_cast<std::size_t>(analysis::Cap::Memory)] = 3;
   return r;
 }
 
@@ -136,6 +141,24 @@ TEST(SummaryMerge, TwoPartsEqualOneRunAtEverySplit) {
   EXPECT_EQ(modern->example_sni, "internal.example");
 }
 
+// The breakdowns add up kind by kind and cap by cap, in a run and in a merge; malformed_by_kind
+// lists only the kinds that occurred, caps_hit every cap.
+TEST(SummaryMerge, BreakdownsAddUpKindByKind) {
+  Summary a, b;
+  a.add_input(input_with_note("a.pcap"));
+  b.add_input(input_with_note("b.pcap"));
+  b.add_input(good_input());
+  ASSERT_TRUE(a.merge(b));
+  const json head = summary_to_json(a);
+  EXPECT_EQ(head["malformed"], 4);
+  EXPECT_EQ(head["malformed_by_kind"], json({{"bad_tcp_header", 4}, {"oversized_message", 2}}));
+  EXPECT_EQ(head["caps_hit"].size(), analysis::kCapCount);
+  EXPECT_EQ(head["caps_hit"]["handshake_message"], 2);
+  EXPECT_EQ(head["caps_hit"]["memory"], 6);
+  EXPECT_EQ(head["caps_hit"]["reassembly_buffer"], 0);
+  EXPECT_EQ(summary_to_json(Summary{})["malformed_by_kind"], json::object());
+}
+
 TEST(SummaryMerge, OtherOrderGivesTheSameCounts) {
   const std::size_t n = ordered_flows().size();
   Summary first, second;
@@ -171,7 +194,10 @@ TEST(SummaryState, RoundTripIsExact) {
   add_part(s, 0, ordered_flows().size(), input_with_note("a.pcap"));
   s.add_input(broken_input());
   const json state = state_to_json(s);
-  EXPECT_EQ(state["format"], 1);
+  EXPECT_EQ(state["format"], 2);
+  EXPECT_EQ(state["totals"]["malformed_by_kind"], json({{"bad_tcp_header", 2}, {"oversized_message", 1}}));
+  EXPECT_EQ(state["totals"]["caps_hit"]["memory"], 3);
+  EXPECT_EQ(state["totals"]["caps_hit"]["flows"], 0);
   std::string error;
   const std::optional<Summary> back = summary_from_state(json::parse(state.dump()), error);
   ASSERT_TRUE(back) << error;
@@ -203,7 +229,12 @@ TEST(SummaryState, BadStatesAreRejected) {
   };
   const Case cases[] = {
       {"not an object", [](json& j) { j = json::array(); }, "not an object"},
-      {"newer format", [](json& j) { j["format"] = 2; }, "format 2; this tlsdiag reads format 1"},
+      {"newer format", [](json& j) { j["format"] = 3; }, "format 3; this tlsdiag reads format 2"},
+      {"format 1", [](json& j) { j["format"] = 1; }, "format 1; this tlsdiag reads format 2"},
+      {"unknown malformed kind", [](json& j) { j["totals"]["malformed_by_kind"]["bad_luck"] = 1; },
+       "unknown name \"bad_luck\""},
+      {"cap missing", [](json& j) { j["totals"]["caps_hit"].erase("memory"); }, "\"caps_hit\" does not hold all"},
+      {"unknown cap", [](json& j) { j["totals"]["caps_hit"]["patience"] = 1; }, "unknown name \"patience\""},
       {"missing count", [](json& j) { j.erase("flows"); }, "no \"flows\""},
       {"negative count", [](json& j) { j["ok"] = -1; }, "\"ok\" is not a count"},
       {"unknown reason", [](json& j) { j["by_reason"]["bad_luck"] = 1; }, "unknown name \"bad_luck\""},
@@ -361,7 +392,7 @@ TEST(JsonMerge, RejectsWhatIsNotADocument) {
   json old = json::parse(good);
   old.erase("merge_state");
   json newer = json::parse(good);
-  newer["merge_state"]["format"] = 2;
+  newer["merge_state"]["format"] = 3;
   json foreign = json::parse(good);
   foreign["tool"] = "other";
   json odd_flows = json::parse(good);
@@ -371,7 +402,7 @@ TEST(JsonMerge, RejectsWhatIsNotADocument) {
       {"{\"tool\": ", "syntax error"},
       {"[1, 2]", "not a JSON object"},
       {old.dump(), "no \"merge_state\""},
-      {newer.dump(), "merge_state: format 2"},
+      {newer.dump(), "merge_state: format 3"},
       {foreign.dump(), "\"tool\" is not \"tlsdiag\""},
       {odd_flows.dump(), "not arrays of objects"},
   };

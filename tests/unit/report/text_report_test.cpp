@@ -122,6 +122,28 @@ TEST(TextReport, SummaryTableAndInputErrors) {
   EXPECT_TRUE(contains(out, "Input errors\n  broken.pcap: truncated record at byte 1234\n"));
 }
 
+// The malformed and caps-hit lines: only the nonzero kinds and caps, summed over the inputs, and
+// no line at all when nothing was malformed and no cap was hit.
+TEST(TextReport, MalformedKindsAndCapsHit) {
+  EXPECT_FALSE(contains(render({}), "  malformed   "));
+  EXPECT_FALSE(contains(render({}), "  caps hit    "));
+  std::ostringstream out;
+  TextReport report(out, {});
+  for (int i = 0; i < 2; ++i) {
+    analysis::InputResult in = good_input();
+    in.stats.malformed = 1;
+    in.stats.malformed_by_kind[analysis::kind_index(net::MalformedKind::BadTcpHeader)] = 1;
+    in.stats.malformed_by_kind[analysis::kind_index(tls::MalformedKind::TruncatedHandshake)] = 2;
+    in.stats.caps_hit[static_cast<std::size_t>(analysis::Cap::ReassemblyBuffer)] = 1;
+    in.stats.caps_hit[static_cast<std::size_t>(analysis::Cap::Flows)] = 3;
+    report.on_input_done(in);
+  }
+  report.on_finish();
+  EXPECT_TRUE(contains(out.str(), "malformed 2)\n  malformed   packets bad_tcp_header 2; TLS truncated_handshake 4\n"
+                                  "  caps hit    reassembly_buffer 2, flows 6\n"))
+      << out.str();
+}
+
 TEST(TextReport, FailingClientFingerprints) {
   const std::string out = render({});
   EXPECT_TRUE(contains(out, "\n  failing client fingerprints (JA4)\n"
@@ -154,6 +176,25 @@ TEST(TextReport, ShowOkListsSuccesses) {
   EXPECT_TRUE(contains(out, "Successful handshakes: 1\n"));
   EXPECT_TRUE(contains(out, "  192.0.2.10:51000 -> 192.0.2.1:443  SNI example.com  "
                             "2024-01-02T03:04:05.123456Z  TLS 1.3  TLS_AES_128_GCM_SHA256\n"));
+}
+
+// Finding 7 (docs/hostile-input.md): retransmitted bytes that differed from the first copy show
+// in every form of a flow, only when there are some.
+TEST(TextReport, ConflictingRetransmissionsShowWhenNonzero) {
+  ReportOptions opts;
+  opts.show_ok = true;
+  EXPECT_FALSE(contains(render(opts), "conflicts") || contains(render(opts), "differ"));
+  std::vector<FlowRecord> flows = {tls13_success(), version_rejected(), truncated_v6()};
+  for (FlowRecord& f : flows) {
+    f.stats.dir[0].overlap_conflicts = 49;
+    f.stats.dir[1].overlap_conflicts = 1;
+  }
+  const std::string out = render(opts, flows);
+  EXPECT_TRUE(contains(out, "TLS_AES_128_GCM_SHA256  retransmissions differ: client 49 bytes, server 1 byte\n")) << out;
+  const std::string field = "    conflicts client 49 bytes, server 1 byte retransmitted with different bytes (first copy kept)\n";
+  std::size_t shown = 0;
+  for (std::size_t at = out.find(field); at != std::string::npos; at = out.find(field, at + 1)) ++shown;
+  EXPECT_EQ(shown, 2U) << out;  // the failed flow and the incomplete one
 }
 
 TEST(TextReport, OnlyFailures) {

@@ -82,7 +82,9 @@ class Harness {
         break;
     }
   }
-  void gap(Direction dir, std::uint64_t missing) { dissector_.on_gap(kFlow, dir, missing, Timestamp{0}); }
+  void gap(Direction dir, std::uint64_t missing) {
+    dissector_.on_gap(kFlow, dir, missing, reassembly::GapKind::NotCaptured, Timestamp{0});
+  }
   void tcp(reassembly::TcpEventKind kind, Direction dir) {
     reassembly::TcpEvent e;
     e.kind = kind;

@@ -1,0 +1,185 @@
+// Dissector counters: every Malformed event under exactly one kind (DissectorStats::
+// malformed_by_kind), and the TlsLimits caps taking effect and counted when hit.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "support/recording_tls_sink.h"
+#include "support/tls_builder.h"
+#include "tlsdiag/tls/dissector.h"
+
+namespace tlsdiag::tls {
+namespace {
+
+using test::Bytes;
+
+constexpr Direction kC2S = Direction::ClientToServer;
+constexpr Direction kS2C = Direction::ServerToClient;
+constexpr FlowId kFlow = 3;
+
+// One flow fed through a Dissector with |limits|; close() ends it as a FIN would.
+class Flow {
+ public:
+  explicit Flow(TlsLimits limits = {}) : dissector_(sink, nullptr, limits) {
+    reassembly::FlowInfo info;
+    info.id = kFlow;
+    info.syn_seen = true;
+    dissector_.on_open(info);
+  }
+  void data(Direction dir, std::span<const std::uint8_t> bytes) {
+    ++packet_;
+    dissector_.on_data(kFlow, dir, bytes, Timestamp{packet_}, static_cast<std::uint64_t>(packet_));
+  }
+  // The same bytes |step| at a time: counts must not depend on how the stream was cut.
+  void data_in_steps(Direction dir, std::span<const std::uint8_t> bytes, std::size_t step) {
+    for (std::size_t at = 0; at < bytes.size(); at += step)
+      data(dir, bytes.subspan(at, std::min(step, bytes.size() - at)));
+  }
+  void close() { dissector_.on_close(kFlow, reassembly::CloseReason::Fin, Timestamp{0}, {}); }
+  const DissectorStats& stats() const { return dissector_.stats(); }
+
+  test::RecordingTlsSink sink;
+
+ private:
+  Dissector dissector_;
+  std::int64_t packet_ = 0;
+};
+
+Bytes handshake_record(std::span<const std::uint8_t> messages) { return test::record(22, 0x0303, messages); }
+
+Bytes client_hello_record(std::size_t extensions = 4) {
+  test::ClientHelloSpec spec;
+  std::vector<Bytes> all = {test::ext_server_name("caps.example"), test::ext_supported_groups({0x001d}),
+                            test::ext_signature_algorithms({0x0804}), test::extension(23)};
+  all.resize(extensions);
+  spec.extensions = all;
+  return handshake_record(test::client_hello(spec));
+}
+
+Bytes server_hello_record() {
+  test::ServerHelloSpec spec;
+  spec.extensions = std::vector<Bytes>{test::extension(0xff01, Bytes{0x00}), test::extension(23)};
+  return handshake_record(test::server_hello(spec));
+}
+
+// A Certificate message of |count| certificates of |size| bytes each, in one record.
+Bytes certificate_record(std::size_t count, std::size_t size) {
+  const std::vector<Bytes> chain(count, test::filled(size, 0x30));
+  return handshake_record(test::handshake(11, test::certificate_body_tls12(chain)));
+}
+
+std::uint64_t sum(const DissectorStats& s) {
+  return std::accumulate(s.malformed_by_kind.begin(), s.malformed_by_kind.end(), std::uint64_t{0});
+}
+
+// What one side sends in one on_data call.
+struct Chunk {
+  Direction dir;
+  Bytes bytes;
+};
+
+TEST(DissectorLimits, EachMalformedEventHasOneKind) {
+  const Bytes hello = client_hello_record();
+  const Bytes junk = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05};
+  const Bytes lying = {
+      0x10,              // client_key_exchange
+      0x00, 0x01, 0x00,  // length: 256, but 1 byte follows before the ChangeCipherSpec
+      0x20,
+  };
+  Bytes odd_suites = {0x03, 0x03};                      // legacy_version: TLS 1.2
+  test::put_bytes(odd_suites, test::filled(32, 0x11));  // random
+  test::put_bytes(odd_suites, Bytes{
+                                  0x00,              // legacy_session_id: empty
+                                  0x00, 0x01, 0x13,  // cipher_suites: 1 byte (odd)
+                                  0x01, 0x00,        // compression: null
+                              });
+  const Bytes certificate = test::handshake(11, test::certificate_body_tls12({test::filled(300, 0x30)}));
+  const Bytes bad_chain = {0x00, 0x00, 0x09, 0x00};  // certificate_list announces 9 bytes, 1 follows
+  struct Case {
+    const char* name;
+    std::vector<Chunk> chunks;  // then the flow closes
+    MalformedKind kind;
+  };
+  const Case cases[] = {
+      {"garbage between records", {{kC2S, test::concat({hello, junk, test::alert_record(1, 0)})}},
+       MalformedKind::BadRecordHeader},
+      {"record over 2^14 + 2048", {{kC2S, test::concat({Bytes{22, 3, 1, 0x48, 0x01}, hello})}},
+       MalformedKind::OversizedRecord},
+      {"record cut at close", {{kC2S, Bytes(hello.begin(), hello.begin() + 20)}}, MalformedKind::TruncatedRecord},
+      {"message cut at close", {{kS2C, handshake_record(std::span(certificate).first(100))}},
+       MalformedKind::TruncatedHandshake},
+      {"length cut short by ChangeCipherSpec",
+       {{kC2S, test::concat({handshake_record(lying), test::change_cipher_spec_record()})}},
+       MalformedKind::BadHandshakeLength},
+      {"client hello that does not parse", {{kC2S, handshake_record(test::handshake(1, odd_suites))}},
+       MalformedKind::MalformedClientHello},
+      {"certificate that does not parse", {{kS2C, handshake_record(test::handshake(11, bad_chain))}},
+       MalformedKind::MalformedCertificate},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Flow f;
+    for (const Chunk& chunk : c.chunks) f.data(chunk.dir, chunk.bytes);
+    f.close();
+    EXPECT_EQ(f.stats().malformed_count(c.kind), 1u) << ::testing::PrintToString(f.sink.tls_lines());
+    EXPECT_EQ(sum(f.stats()), f.stats().malformed);
+    EXPECT_EQ(f.stats().malformed, f.sink.bodies<Malformed>().size());
+  }
+}
+
+// --max-handshake-message: a certificate of 1,500 bytes is skipped under a 1 KiB cap (one
+// oversized_message, however the stream is cut) and parsed under the default one.
+TEST(DissectorLimits, SmallerHandshakeCapSkipsTheMessage) {
+  const Bytes flight = test::concat({server_hello_record(), certificate_record(1, 1500)});
+  for (const std::size_t step : {flight.size(), std::size_t{1}, std::size_t{100}}) {
+    SCOPED_TRACE(step);
+    Flow capped(TlsLimits{.max_handshake_message = 1024});
+    capped.data_in_steps(kS2C, flight, step);
+    capped.close();
+    EXPECT_EQ(capped.stats().malformed_count(MalformedKind::OversizedMessage), 1u);
+    EXPECT_TRUE(capped.sink.bodies<CertificateChain>().empty());
+  }
+  Flow normal;
+  normal.data(kS2C, flight);
+  normal.close();
+  EXPECT_EQ(normal.stats().malformed, 0u);
+  EXPECT_EQ(normal.sink.bodies<CertificateChain>().size(), 1u);
+}
+
+// --max-certificates: the first ones are kept, all are counted, and the chain is counted as capped.
+TEST(DissectorLimits, CertificatesPastTheCapAreCounted) {
+  Flow f(TlsLimits{.max_certificates = 2});
+  f.data(kS2C, test::concat({server_hello_record(), certificate_record(3, 50), certificate_record(2, 50)}));
+  const auto chains = f.sink.bodies<CertificateChain>();
+  ASSERT_EQ(chains.size(), 2u);
+  EXPECT_EQ(chains[0].count, 3u);
+  EXPECT_EQ(chains[0].der.size(), 2u);
+  EXPECT_EQ(chains[1].der.size(), 2u);  // at the cap, not past it
+  EXPECT_EQ(f.stats().certificate_chains_capped, 1u);
+  EXPECT_EQ(f.stats().malformed, 0u);
+}
+
+// --max-extensions: a hello with more is kept with extensions_error TooManyExtensions, counted.
+TEST(DissectorLimits, ExtensionsPastTheCapAreCounted) {
+  Flow f(TlsLimits{.max_extensions = 2});
+  f.data(kC2S, client_hello_record(4));
+  f.data(kS2C, server_hello_record());  // exactly 2: not capped
+  const auto hellos = f.sink.bodies<ClientHello>();
+  ASSERT_EQ(hellos.size(), 1u);
+  ASSERT_TRUE(hellos[0].extensions_error.has_value());
+  EXPECT_EQ(hellos[0].extensions_error->code, Errc::TooManyExtensions);
+  EXPECT_EQ(hellos[0].sni, "caps.example");  // what came before the cap is kept
+  EXPECT_EQ(f.stats().hellos_extensions_capped, 1u);
+  EXPECT_EQ(f.stats().malformed, 0u);
+
+  Flow normal;
+  normal.data(kC2S, client_hello_record(4));
+  EXPECT_EQ(normal.stats().hellos_extensions_capped, 0u);
+}
+
+}  // namespace
+}  // namespace tlsdiag::tls
