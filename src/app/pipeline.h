@@ -27,6 +27,7 @@ struct PipelineOptions {
   std::size_t memory_limit = 0;  // bytes of per-flow state before the oldest flows are evicted; 0 = none
   x509_store_st* trust = nullptr;  // CA store for the certificate trust check; null = no check
   const tls::KeyLog* keys = nullptr;  // secrets to decrypt protected records; null = none
+  bool read_ahead = false;  // read the capture on a second thread (capture/read_ahead.h)
 };
 
 // The input counters of the summary, from the decoder's and the flow table's (also live mode's).

@@ -20,6 +20,7 @@ struct ExtensionParser {
 template <typename Hello>
 std::optional<ParseError> parse_extension_block(ByteReader list, Hello& hello,
                                                 std::span<const ExtensionParser<Hello>> parsers) {
+  hello.extensions.reserve(std::min<std::size_t>(list.remaining() / 4, kMaxExtensions));  // 4: type and length
   while (list.remaining() > 0) {
     std::uint16_t type = 0;
     ByteReader body;
