@@ -6,7 +6,9 @@
 # counts against the workload's ground truth (ClientHellos, ServerHellos, established flows,
 # failures by reason; exit 1 when they differ), then measures
 #   pcap_floor -b                              1 GB   the floor: libpcap on a 1 MiB stdio buffer
-#   tlsdiag analyze           (text, /dev/null) 1 GB
+#   tlsdiag analyze -j 1      (text, /dev/null) 1 GB   one thread
+#   tlsdiag analyze -j 1 --format jsonl         1 GB   one thread
+#   tlsdiag analyze           (text, /dev/null) 1 GB   default: read ahead on a second thread
 #   tlsdiag analyze --format jsonl (/dev/null)  1 GB
 #   pcap_floor -b, tshark (handshake fields)    100 MB
 # with hyperfine when installed (else the median of RUNS runs), each run after re-reading the
@@ -145,6 +147,10 @@ measure() {
 BIGF=$BIG/workload.pcap
 SMALLF=$SMALL/workload.pcap
 measure floor_1g "$BIGF" "$RUNS" "$FLOOR" -b "$BIGF"
+# -j 1: one thread (the single-thread target); the default on 2+ cores reads the file on a second
+# thread while the first analyses it.
+measure tlsdiag_text_1thread_1g "$BIGF" "$RUNS" "$TLSDIAG" analyze -j 1 "$BIGF"
+measure tlsdiag_jsonl_1thread_1g "$BIGF" "$RUNS" "$TLSDIAG" analyze -j 1 --format jsonl "$BIGF"
 measure tlsdiag_text_1g "$BIGF" "$RUNS" "$TLSDIAG" analyze "$BIGF"
 measure tlsdiag_jsonl_1g "$BIGF" "$RUNS" "$TLSDIAG" analyze --format jsonl "$BIGF"
 measure floor_100m "$SMALLF" "$RUNS" "$FLOOR" -b "$SMALLF"

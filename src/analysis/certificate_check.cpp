@@ -216,6 +216,8 @@ struct Parsed {
   bool times_ok = false;  // notBefore and notAfter were read
   Digest digest{};        // names the certificate in the cache of verified links
 };
+// A chain as sent, leaf first; shared with the cache, so a cached certificate is not copied.
+using Chain = std::vector<std::shared_ptr<const Parsed>>;
 
 // Whether one certificate's signature verifies with another's key, by the pair's digests. An RSA
 // verification costs more than the rest of a flow, and a server sends the same chain to every
@@ -331,10 +333,10 @@ void check_validity(const Parsed& leaf, Timestamp now, CertificateFindings& f) {
                                               (days_left == 1 ? " day" : " days") + " (at capture time)");
 }
 
-void check_issuer_validity(const std::vector<Parsed>& chain, Timestamp now, CertificateFindings& f) {
+void check_issuer_validity(const Chain& chain, Timestamp now, CertificateFindings& f) {
   for (std::size_t i = 1; i < chain.size(); ++i) {
-    if (!chain[i].times_ok) continue;
-    const CertificateInfo& c = chain[i].info;
+    if (!chain[i]->times_ok) continue;
+    const CertificateInfo& c = chain[i]->info;
     if (now > c.not_after)
       f.warnings.push_back(label(f.chain, i) + " expired on " + date_text(c.not_after) + " (at capture time)");
     else if (now < c.not_before)
@@ -346,15 +348,15 @@ void check_issuer_validity(const std::vector<Parsed>& chain, Timestamp now, Cert
 // certificates sent (any order) from the leaf to the last one whose issuer was not sent. When the
 // handshake completed, the client had that issuer: nothing is reported missing. Returns the
 // warning for a missing intermediate, added only if the trust check does not clear it.
-std::string check_linkage(const std::vector<Parsed>& chain, bool completed, LinkCache* links,
+std::string check_linkage(const Chain& chain, bool completed, LinkCache* links,
                           CertificateFindings& f) {
   auto sent_issuer = [&](std::size_t i) -> std::optional<std::size_t> {
     for (std::size_t j = 0; j < chain.size(); ++j)
-      if (j != i && chain[j].x509 && issued_by(chain[i], chain[j], links)) return j;
+      if (j != i && chain[j]->x509 && issued_by(*chain[i], *chain[j], links)) return j;
     return std::nullopt;
   };
   for (std::size_t i = 0; i + 1 < chain.size(); ++i) {
-    if (!chain[i].x509 || !chain[i + 1].x509 || issued_by(chain[i], chain[i + 1], links)) continue;
+    if (!chain[i]->x509 || !chain[i + 1]->x509 || issued_by(*chain[i], *chain[i + 1], links)) continue;
     f.chain_broken = true;
     const auto j = sent_issuer(i);
     f.warnings.push_back(j ? label(f.chain, i) + " is issued by " + label(f.chain, *j) +
@@ -364,21 +366,21 @@ std::string check_linkage(const std::vector<Parsed>& chain, bool completed, Link
   }
   std::size_t top = 0;
   std::vector<bool> seen(chain.size());
-  for (auto next = sent_issuer(0); next && !seen[*next] && !chain[top].info.self_signed; next = sent_issuer(top)) {
+  for (auto next = sent_issuer(0); next && !seen[*next] && !chain[top]->info.self_signed; next = sent_issuer(top)) {
     seen[top] = true;
     top = *next;
   }
-  const CertificateInfo& c = chain[top].info;
-  if (completed || !chain[top].x509 || c.self_signed || c.is_ca) return "";
+  const CertificateInfo& c = chain[top]->info;
+  if (completed || !chain[top]->x509 || c.self_signed || c.is_ca) return "";
   f.missing_intermediate = true;
   return "the server likely did not send an intermediate certificate: the issuer of " + label(f.chain, top) +
          ", " + c.issuer + ", is not in the chain";
 }
 
-void check_strength(const std::vector<Parsed>& chain, CertificateFindings& f) {
+void check_strength(const Chain& chain, CertificateFindings& f) {
   for (std::size_t i = 0; i < chain.size(); ++i) {
-    const CertificateInfo& c = chain[i].info;
-    if (!chain[i].x509) continue;
+    const CertificateInfo& c = chain[i]->info;
+    if (!chain[i]->x509) continue;
     const KeyTypeInfo* key = key_type_info(c.key_type);
     if (key != nullptr && c.key_bits < key->min_bits) {
       f.weak_key = true;
@@ -405,12 +407,12 @@ int ignore_time_errors(int ok, X509_STORE_CTX* ctx) {
   }
 }
 
-void check_trust(const std::vector<Parsed>& chain, Timestamp now, X509_STORE* store, CertificateFindings& f) {
+void check_trust(const Chain& chain, Timestamp now, X509_STORE* store, CertificateFindings& f) {
   std::unique_ptr<STACK_OF(X509), StackFree> untrusted(sk_X509_new_null());
   for (std::size_t i = 1; i < chain.size(); ++i)
-    if (chain[i].x509) sk_X509_push(untrusted.get(), chain[i].x509.get());
+    if (chain[i]->x509) sk_X509_push(untrusted.get(), chain[i]->x509.get());
   std::unique_ptr<X509_STORE_CTX, StoreCtxFree> ctx(X509_STORE_CTX_new());
-  if (!ctx || X509_STORE_CTX_init(ctx.get(), store, chain[0].x509.get(), untrusted.get()) != 1) {
+  if (!ctx || X509_STORE_CTX_init(ctx.get(), store, chain[0]->x509.get(), untrusted.get()) != 1) {
     f.trusted = false;
     f.trust_error = openssl_reason("could not set up verification");
     return;
@@ -460,8 +462,14 @@ std::string names_in(const CertificateInfo& leaf) {
 
 CertificateInfo parse_certificate_der(std::span<const std::uint8_t> der) { return parse(der).info; }
 
+// Looked up by a view of the DER bytes (heterogeneous lookup), so a hit copies nothing.
+struct DerHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view der) const { return std::hash<std::string_view>{}(der); }
+};
+
 struct CertificateCache::Impl {
-  std::unordered_map<std::string, Parsed> by_der;
+  std::unordered_map<std::string, std::shared_ptr<const Parsed>, DerHash, std::equal_to<>> by_der;
   LinkCache links;
 };
 CertificateCache::CertificateCache() : impl_(std::make_unique<Impl>()) {}
@@ -470,13 +478,13 @@ std::size_t CertificateCache::size() const { return impl_->by_der.size(); }
 
 namespace {
 
-Parsed cached_parse(std::span<const std::uint8_t> der, CertificateCache* cache) {
-  if (cache == nullptr || der.empty()) return parse(der);
+std::shared_ptr<const Parsed> cached_parse(std::span<const std::uint8_t> der, CertificateCache* cache) {
+  if (cache == nullptr || der.empty()) return std::make_shared<const Parsed>(parse(der));
   auto& map = cache->impl().by_der;
-  std::string key(reinterpret_cast<const char*>(der.data()), der.size());
-  if (const auto it = map.find(key); it != map.end()) return it->second;
+  const std::string_view key(reinterpret_cast<const char*>(der.data()), der.size());
+  if (const auto it = map.find(key); it != map.end()) return it->second;  // no copy of the DER
   if (map.size() >= CertificateCache::kMaxEntries) map.clear();
-  return map.emplace(std::move(key), parse(der)).first->second;
+  return map.emplace(std::string(key), std::make_shared<const Parsed>(parse(der))).first->second;
 }
 
 }  // namespace
@@ -487,19 +495,21 @@ CertificateFindings check_chain(std::span<const CertificateRecord> certificates,
   f.any = !certificates.empty();
   f.server_name = context.server_name;
   f.capture_time = context.capture_time;
-  std::vector<Parsed> chain;
+  Chain chain;
+  chain.reserve(certificates.size());
+  f.chain.reserve(certificates.size());
   for (const CertificateRecord& record : certificates) {
     chain.push_back(cached_parse(record.der, cache));
-    f.chain.push_back(chain.back().info);
+    f.chain.push_back(chain.back()->info);
   }
   for (std::size_t i = 0; i < chain.size(); ++i)
-    if (chain[i].info.parse_error) f.warnings.push_back(label(f.chain, i) + " could not be parsed: " + chain[i].info.error);
-  if (chain.empty() || !chain[0].x509) return f;
+    if (chain[i]->info.parse_error) f.warnings.push_back(label(f.chain, i) + " could not be parsed: " + chain[i]->info.error);
+  if (chain.empty() || !chain[0]->x509) return f;
 
-  X509* leaf = chain[0].x509.get();
-  check_validity(chain[0], context.capture_time, f);
+  X509* leaf = chain[0]->x509.get();
+  check_validity(*chain[0], context.capture_time, f);
   f.hostname_mismatch = !context.server_name.empty() && !matches_name(leaf, context.server_name);
-  f.self_signed_leaf = chain[0].info.self_signed;
+  f.self_signed_leaf = chain[0]->info.self_signed;
   check_issuer_validity(chain, context.capture_time, f);
   LinkCache* links = cache != nullptr ? &cache->impl().links : nullptr;
   const std::string missing = check_linkage(chain, context.handshake_completed, links, f);

@@ -20,6 +20,10 @@ Tls13Outcome tls13_outcome(const FlowRecord& flow) {
   // client_flight: the client's records before the server sent anything after them;
   // client_all: every client record after the server's flight began.
   std::vector<const Step*> client_flight, client_all, server_after_client;
+  const auto after = static_cast<std::size_t>(steps.end() - it);  // sized once: this runs for every flow
+  client_flight.reserve(after);
+  client_all.reserve(after);
+  server_after_client.reserve(after);
   bool server_flight = false;
   bool server_ended_after = false;
   bool client_ended = false;

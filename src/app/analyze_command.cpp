@@ -69,7 +69,8 @@ po::options_description describe(AnalyzeOptions& o) {
        "directories: take files whose name matches this shell pattern (e.g. '*.pcap*'); may be "
        "repeated. Default: *.pcap *.pcapng *.cap *.dmp *.pcap[0-9]*, each also .gz .zst .xz")
       ("jobs,j", po::value(&o.jobs)->default_value(0, "cores"),
-       "analyse N files at once (0 = one per core); the output is the same for any N")
+       "analyse N files at once (0 = one per core); the output is the same for any N. With at "
+       "least twice as many jobs as files, each file is read on a second thread while it is analysed")
       ("merge-rotated", po::bool_switch(&o.merge_rotated),
        "read the rotated pieces of one capture (trace.pcap, trace.pcap1, ...; same directory "
        "and link type) as one time-ordered stream")

@@ -176,6 +176,8 @@ void run_batch(const std::vector<BatchInput>& inputs, const PipelineOptions& pip
   const std::size_t threads = std::min<std::size_t>(jobs, inputs.size());
   PipelineOptions per_chain = pipeline;  // the memory limit is shared by the inputs run at once
   if (threads > 1) per_chain.memory_limit /= threads;
+  // Cores no input would use read the captures ahead of their analysis (two threads per input).
+  per_chain.read_ahead = per_chain.read_ahead || 2 * threads <= jobs;
   Batch batch(inputs, per_chain, jobs);
   std::vector<std::jthread> workers;
   for (std::size_t t = 0; t < threads; ++t) workers.emplace_back([&batch] { batch.work(); });

@@ -3,6 +3,7 @@
 #include "tlsdiag/analysis/correlator.h"
 #include "tlsdiag/capture/file_source.h"
 #include "tlsdiag/capture/merged_source.h"
+#include "tlsdiag/capture/read_ahead.h"
 #include "tlsdiag/net/packet_decoder.h"
 #include "tlsdiag/reassembly/stream_table.h"
 #include "tlsdiag/tls/dissector.h"
@@ -79,7 +80,8 @@ void run_chain(Source& source, const PipelineOptions& options, analysis::FlowSin
   dissector.set_memory_budget(&budget);
   correlator.set_memory_budget(&budget);
   net::PacketDecoder decoder(streams);
-  if (auto err = source.run(decoder)) {
+  auto read = [&source](capture::PacketSink& sink, const std::atomic<bool>* stop) { return source.run(sink, stop); };
+  if (auto err = options.read_ahead ? capture::read_ahead(read, decoder) : read(decoder, nullptr)) {
     result.error = err->message;
     result.error_offset = err->offset;
   }

@@ -30,6 +30,7 @@ struct PipelineOptions {
   tls::TlsLimits tls;
   x509_store_st* trust = nullptr;  // CA store for the certificate trust check; null = no check
   const tls::KeyLog* keys = nullptr;  // secrets to decrypt protected records; null = none
+  bool read_ahead = false;  // read the capture on a second thread (capture/read_ahead.h)
 };
 
 // The input counters of the summary, from the stages' own (also live mode's).

@@ -273,7 +273,8 @@ void merge_reason(ReasonDetail& to, const ReasonDetail& from) {
   if (to.flows == 0 || from.first_seen < to.first_seen) to.first_seen = from.first_seen;
   if (to.flows == 0 || from.last_seen > to.last_seen) to.last_seen = from.last_seen;
   to.flows += from.flows;
-  for (const auto& [pair, n] : from.pairs) {
+  for (const auto* row : in_key_order(from.pairs)) {
+    const auto& [pair, n] = *row;
     auto it = to.pairs.find(pair);
     if (it != to.pairs.end()) it->second += n;
     else if (to.pairs.size() < FleetViews::kMaxPairs) to.pairs.emplace(pair, n);
@@ -295,8 +296,8 @@ void FleetViews::merge(const FleetViews& other) {
 std::vector<ServerView> FleetViews::servers(std::size_t limit) const {
   std::vector<ServerView> rows;
   rows.reserve(servers_.size());
-  for (const auto& [endpoint, view] : servers_) rows.push_back(view);
-  // The map is ordered by address, so a stable sort keeps that order for ties.
+  for (const auto* row : in_key_order(servers_)) rows.push_back(row->second);
+  // Rows start in address order; a stable sort keeps that order for ties.
   std::stable_sort(rows.begin(), rows.end(), [](const ServerView& a, const ServerView& b) {
     return a.failed != b.failed ? a.failed > b.failed : a.flows > b.flows;
   });
@@ -307,7 +308,7 @@ std::vector<ServerView> FleetViews::servers(std::size_t limit) const {
 std::vector<ClientView> FleetViews::clients(std::size_t limit) const {
   std::vector<ClientView> rows;
   rows.reserve(clients_.size());
-  for (const auto& [ip, view] : clients_) rows.push_back(view);
+  for (const auto* row : in_key_order(clients_)) rows.push_back(row->second);
   std::stable_sort(rows.begin(), rows.end(), [](const ClientView& a, const ClientView& b) {
     return a.failed != b.failed ? a.failed > b.failed : a.flows > b.flows;
   });
@@ -317,7 +318,7 @@ std::vector<ClientView> FleetViews::clients(std::size_t limit) const {
 
 std::vector<PairCount> FleetViews::top_pairs(Reason r, std::size_t limit) const {
   std::vector<PairCount> rows;
-  for (const auto& [pair, n] : reason(r).pairs) rows.push_back({pair.first, pair.second, n});
+  for (const auto* row : in_key_order(reason(r).pairs)) rows.push_back({row->first.first, row->first.second, row->second});
   std::stable_sort(rows.begin(), rows.end(),
                    [](const PairCount& a, const PairCount& b) { return a.flows > b.flows; });
   if (limit != 0 && rows.size() > limit) rows.resize(limit);

@@ -268,8 +268,10 @@ ClientView as_client(const json& v) {
 
 json reason_detail_json(const ReasonDetail& d) {
   json pairs = json::array();
-  for (const auto& [pair, n] : d.pairs)
+  for (const auto* row : in_key_order(d.pairs)) {
+    const auto& [pair, n] = *row;
     pairs.push_back({{"client", net::to_string(pair.first)}, {"server", net::to_string(pair.second)}, {"flows", n}});
+  }
   return {{"flows", d.flows},
           {"first_seen_ns", d.first_seen.ns},
           {"last_seen_ns", d.last_seen.ns},
@@ -469,9 +471,9 @@ json StateCodec::fingerprint_json(const Summary::Ja4& ja4, const Summary::Finger
 
 json StateCodec::fleet_json(const FleetViews& fleet) {
   json servers = json::array();
-  for (const auto& [endpoint, view] : fleet.servers_) servers.push_back(server_json(view));
+  for (const auto* row : in_key_order(fleet.servers_)) servers.push_back(server_json(row->second));
   json clients = json::array();
-  for (const auto& [ip, view] : fleet.clients_) clients.push_back(client_json(view));
+  for (const auto* row : in_key_order(fleet.clients_)) clients.push_back(client_json(row->second));
   json reasons = json::object();
   for (std::size_t r = 0; r < fleet.reasons_.size(); ++r) {
     if (fleet.reasons_[r].flows != 0)

@@ -21,6 +21,7 @@ template <typename Hello>
 std::optional<ParseError> parse_extension_block(ByteReader list, Hello& hello,
                                                 std::span<const ExtensionParser<Hello>> parsers,
                                                 std::size_t max_extensions) {
+  hello.extensions.reserve(std::min(list.remaining() / 4, max_extensions));  // 4: type and length
   while (list.remaining() > 0) {
     std::uint16_t type = 0;
     ByteReader body;

@@ -5,12 +5,14 @@
 // version offered, failures by reason), per reason (first and last seen, top client → server
 // pairs). Memory is bounded: at most kMaxServers servers, kMaxClients clients and kMaxPairs pairs
 // per reason are itemised (later ones are counted as "other"), and every per-entry list is capped.
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -92,10 +94,32 @@ struct PairCount {
   std::uint64_t flows = 0;
 };
 
+using ClientServer = std::pair<net::IpAddress, net::Endpoint>;
+struct ClientServerHash {
+  std::size_t operator()(const ClientServer& p) const noexcept {
+    return net::IpAddressHash{}(p.first) ^ (net::EndpointHash{}(p.second) * 31);
+  }
+};
+
+// The fleet's tables are hash maps (one lookup per flow, where a tree walked ~14 nodes); what
+// they are listed by (reports, merge_state, merging) sorts them by key first.
+template <class Key, class Entry, class Hash>
+using HashTable = std::unordered_map<Key, Entry, Hash>;
+
+// The entries of |map| in key order.
+template <class Map>
+std::vector<const typename Map::value_type*> in_key_order(const Map& map) {
+  std::vector<const typename Map::value_type*> rows;
+  rows.reserve(map.size());
+  for (const auto& entry : map) rows.push_back(&entry);
+  std::sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  return rows;
+}
+
 struct ReasonDetail {
   std::uint64_t flows = 0;
   Timestamp first_seen, last_seen;  // capture time of the flows' first packets
-  std::map<std::pair<net::IpAddress, net::Endpoint>, std::uint64_t> pairs;  // at most kMaxPairs
+  HashTable<ClientServer, std::uint64_t, ClientServerHash> pairs;  // at most kMaxPairs
   std::uint64_t untracked_pairs = 0;  // flows whose pair came after kMaxPairs others
 };
 
@@ -110,10 +134,10 @@ struct Untracked {
 // than |cap| entries, and past that its flows and failures go to |untracked| (an Untracked or
 // UntrackedFingerprints), as the add_flow that met it would have counted them. New entries go in
 // key order, not in the order their flows came, so past a cap the itemised ones may differ.
-template <class Key, class Entry, class Other, class MergeEntry>
-void merge_capped(std::map<Key, Entry>& to, const std::map<Key, Entry>& from, std::size_t cap, Other& untracked,
-                  MergeEntry merge_entry) {
-  for (const auto& [key, entry] : from) {
+template <class Map, class Other, class MergeEntry>
+void merge_capped(Map& to, const Map& from, std::size_t cap, Other& untracked, MergeEntry merge_entry) {
+  for (const auto* row : in_key_order(from)) {
+    const auto& [key, entry] = *row;
     auto it = to.find(key);
     if (it != to.end()) {
       merge_entry(it->second, entry);
@@ -161,8 +185,8 @@ class FleetViews {
   void add_client(const analysis::FlowRecord& flow, std::string_view ja4);
   void add_reason(const analysis::FlowRecord& flow);
 
-  std::map<net::Endpoint, ServerView> servers_;
-  std::map<net::IpAddress, ClientView> clients_;
+  HashTable<net::Endpoint, ServerView, net::EndpointHash> servers_;
+  HashTable<net::IpAddress, ClientView, net::IpAddressHash> clients_;
   std::array<ReasonDetail, static_cast<std::size_t>(analysis::Reason::kCount)> reasons_{};
   Untracked untracked_servers_;
   Untracked untracked_clients_;
