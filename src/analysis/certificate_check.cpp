@@ -326,7 +326,10 @@ void check_validity(const Parsed& leaf, Timestamp now, CertificateFindings& f) {
   f.expired = now > leaf.info.not_after;
   f.not_yet_valid = now < leaf.info.not_before;
   if (f.expired || f.not_yet_valid) return;
-  const std::int64_t days_left = (leaf.info.not_after.ns - now.ns) / kNsPerSec / kSecPerDay;
+  // now <= not_after, but the two may be 2^63 ns or more apart (certificate times go to 2262,
+  // capture times back to 1823): the difference is taken unsigned, where it fits.
+  const std::uint64_t ns_left = static_cast<std::uint64_t>(leaf.info.not_after.ns) - static_cast<std::uint64_t>(now.ns);
+  const auto days_left = static_cast<std::int64_t>(ns_left / kNsPerSec / kSecPerDay);
   if (days_left < kNearExpiryDays)
     f.warnings.push_back(days_left == 0 ? "leaf certificate expires in less than a day (at capture time)"
                                         : "leaf certificate expires in " + std::to_string(days_left) +

@@ -7,9 +7,18 @@
 namespace tlsdiag {
 
 struct Timestamp {
+  // Times are clamped to +-(2^62 - 1) ns (years 1823..2116), so the difference of any two fits
+  // in an int64: a corrupt or hostile pcapng block can claim any 64-bit time.
+  static constexpr std::int64_t kLimitNs = (std::int64_t{1} << 62) - 1;
+
   std::int64_t ns = 0;
   auto operator<=>(const Timestamp&) const = default;
-  static Timestamp from_sec_nsec(std::int64_t sec, std::int64_t nsec) { return {sec * 1'000'000'000 + nsec}; }
+  static Timestamp from_sec_nsec(std::int64_t sec, std::int64_t nsec) {
+    std::int64_t ns = 0;
+    if (__builtin_mul_overflow(sec, 1'000'000'000, &ns) || __builtin_add_overflow(ns, nsec, &ns))
+      return {sec < 0 ? -kLimitNs : kLimitNs};
+    return {ns < -kLimitNs ? -kLimitNs : ns > kLimitNs ? kLimitNs : ns};
+  }
   double seconds_since(Timestamp earlier) const { return static_cast<double>(ns - earlier.ns) / 1e9; }
 };
 

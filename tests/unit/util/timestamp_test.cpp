@@ -50,5 +50,22 @@ TEST(Timestamp, MatchesGmtimeAcrossTheWholeRange) {
   }
 }
 
+// pcapng timestamps are 64-bit counts of any unit: seconds past what int64 nanoseconds hold
+// (found by the pcap_file fuzzer: 459614555325 s) are clamped, not overflowed.
+TEST(Timestamp, HugeSecondsAreClampedSoDifferencesFit) {
+  const Timestamp late = Timestamp::from_sec_nsec(459614555325, 0);
+  const Timestamp early = Timestamp::from_sec_nsec(-459614555325, 0);
+  EXPECT_EQ(late.ns, Timestamp::kLimitNs);
+  EXPECT_EQ(early.ns, -Timestamp::kLimitNs);
+  EXPECT_EQ(Timestamp::from_sec_nsec(INT64_MAX, 999'999'999).ns, Timestamp::kLimitNs);
+  EXPECT_EQ(Timestamp::from_sec_nsec(INT64_MIN, 0).ns, -Timestamp::kLimitNs);
+  // The limit is 2^62 - 1 ns = 4611686018.427387903 s: one more is clamped, one less is kept.
+  EXPECT_EQ(Timestamp::from_sec_nsec(4611686018, 427387904).ns, Timestamp::kLimitNs);
+  EXPECT_EQ(Timestamp::from_sec_nsec(4611686018, 427387902).ns, Timestamp::kLimitNs - 1);
+  EXPECT_GT(late.seconds_since(early), 0.0);
+  EXPECT_EQ(format_rfc3339(late), "2116-02-20T23:53:38.427387Z");
+  EXPECT_EQ(format_rfc3339(early), reference_rfc3339(early));
+}
+
 }  // namespace
 }  // namespace tlsdiag
