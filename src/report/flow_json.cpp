@@ -66,21 +66,27 @@ json tcp_json(const analysis::FlowRecord& flow) {
   }
   const reassembly::DirectionStats& c = flow.stats.dir[index(Direction::ClientToServer)];
   const reassembly::DirectionStats& s = flow.stats.dir[index(Direction::ServerToClient)];
-  return {{"syn_seen", flow.syn_seen},
-          {"roles_from_client_hello", flow.roles_from_client_hello},
-          {"close_reason", enum_name(kCloseReasonNames, flow.close_reason)},
-          {"events", std::move(events)},
-          {"client_packets", c.packets},
-          {"server_packets", s.packets},
-          {"client_bytes", c.payload_bytes},
-          {"server_bytes", s.payload_bytes},
-          {"gaps", c.gaps + s.gaps},
-          {"gap_bytes", c.gap_bytes + s.gap_bytes},
-          {"retransmitted_bytes", c.retransmitted_bytes + s.retransmitted_bytes},
-          {"overlap_conflicts", c.overlap_conflicts + s.overlap_conflicts},
-          {"out_of_order_segments", c.out_of_order_segments + s.out_of_order_segments},
-          {"truncated_packets", c.truncated_packets + s.truncated_packets},
-          {"buffer_cap_hit", c.buffer_cap_hit || s.buffer_cap_hit}};
+  json tcp = {{"syn_seen", flow.syn_seen},
+             {"roles_from_client_hello", flow.roles_from_client_hello},
+             {"close_reason", enum_name(kCloseReasonNames, flow.close_reason)},
+             {"events", std::move(events)},
+             {"client_packets", c.packets},
+             {"server_packets", s.packets},
+             {"client_bytes", c.payload_bytes},
+             {"server_bytes", s.payload_bytes},
+             {"gaps", c.gaps + s.gaps},
+             {"gap_bytes", c.gap_bytes + s.gap_bytes},
+             {"given_up_bytes", c.given_up_bytes + s.given_up_bytes},
+             {"retransmitted_bytes", c.retransmitted_bytes + s.retransmitted_bytes},
+             {"overlap_conflicts", c.overlap_conflicts + s.overlap_conflicts},
+             {"out_of_order_segments", c.out_of_order_segments + s.out_of_order_segments},
+             {"truncated_packets", c.truncated_packets + s.truncated_packets},
+             {"buffer_cap_hit", c.buffer_cap_hit || s.buffer_cap_hit}};
+  // A stream offset is per direction, and only says something where bytes conflicted: the
+  // offsets are not summed like the counters, and are left out when there is nothing to point at.
+  if (c.overlap_conflicts > 0) tcp["client_first_conflict"] = c.first_conflict;
+  if (s.overlap_conflicts > 0) tcp["server_first_conflict"] = s.first_conflict;
+  return tcp;
 }
 
 json encrypted_json(const analysis::EncryptedCounts& e) {

@@ -262,6 +262,7 @@ void tcp_json(W& w, const analysis::FlowRecord& flow) {
   object(w, [&] {
     field(w, "buffer_cap_hit", c.buffer_cap_hit || s.buffer_cap_hit);
     field(w, "client_bytes", c.payload_bytes);
+    if (c.overlap_conflicts > 0) field(w, "client_first_conflict", c.first_conflict);
     field(w, "client_packets", c.packets);
     w.key("close_reason");
     enum_value(w, kCloseReasonNames, flow.close_reason);
@@ -281,11 +282,13 @@ void tcp_json(W& w, const analysis::FlowRecord& flow) {
     w.end_array();
     field(w, "gap_bytes", c.gap_bytes + s.gap_bytes);
     field(w, "gaps", c.gaps + s.gaps);
+    field(w, "given_up_bytes", c.given_up_bytes + s.given_up_bytes);
     field(w, "out_of_order_segments", c.out_of_order_segments + s.out_of_order_segments);
     field(w, "overlap_conflicts", c.overlap_conflicts + s.overlap_conflicts);
     field(w, "retransmitted_bytes", c.retransmitted_bytes + s.retransmitted_bytes);
     field(w, "roles_from_client_hello", flow.roles_from_client_hello);
     field(w, "server_bytes", s.payload_bytes);
+    if (s.overlap_conflicts > 0) field(w, "server_first_conflict", s.first_conflict);
     field(w, "server_packets", s.packets);
     field(w, "syn_seen", flow.syn_seen);
     field(w, "truncated_packets", c.truncated_packets + s.truncated_packets);

@@ -26,10 +26,10 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
-// stdout of `tlsdiag analyze [--format json] CAPTURE`, which must exit 0 or 1.
-std::string analyze(const std::string& capture, bool as_json) {
-  const std::string cmd = shell_quote(tlsdiag::test::tlsdiag_binary().string()) + " analyze " +
-                          (as_json ? "--format json " : "") + shell_quote((findings_dir() / capture).string()) +
+// stdout of `tlsdiag analyze --format FORMAT CAPTURE`, which must exit 0 or 1.
+std::string analyze(const std::string& capture, std::string_view format) {
+  const std::string cmd = shell_quote(tlsdiag::test::tlsdiag_binary().string()) + " analyze --format " +
+                          std::string(format) + " " + shell_quote((findings_dir() / capture).string()) +
                           " 2>/dev/null";
   std::string out;
   FILE* pipe = popen(cmd.c_str(), "r");
@@ -41,7 +41,20 @@ std::string analyze(const std::string& capture, bool as_json) {
   return out;
 }
 
-json report_of(const std::string& capture) { return json::parse(analyze(capture, true)); }
+json report_of(const std::string& capture) { return json::parse(analyze(capture, "json")); }
+
+// The same run as JSON Lines (written by another writer): {"flows": [every flow line]}.
+json jsonl_report_of(const std::string& capture) {
+  json report = {{"flows", json::array()}};
+  const std::string text = analyze(capture, "jsonl");
+  for (std::size_t at = 0, end = 0; at < text.size(); at = end + 1) {
+    end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    json line = json::parse(text.substr(at, end - at));
+    if (line.at("type") == "flow") report["flows"].push_back(std::move(line));
+  }
+  return report;
+}
 
 // The reported flow whose client is |ip|:|port|, or null.
 json flow_of(const json& report, std::string_view ip, int port) {
@@ -96,10 +109,48 @@ TEST(Findings, ConflictingRetransmissionIsCountedNotedAndShown) {
   EXPECT_EQ(flow.at("tcp").at("overlap_conflicts"), 206);  // was 0: the ClientHello, one piece
   EXPECT_TRUE(any_note_has(flow, "client retransmission with different bytes at stream byte 0 (first copy kept)"))
       << flow.at("notes");
-  const std::string text = analyze("conflicting-retransmission.pcap", false);
+  const std::string text = analyze("conflicting-retransmission.pcap", "text");
   EXPECT_NE(text.find("    conflicts client 206 bytes retransmitted with different bytes (first copy kept)\n"),
             std::string::npos)
       << text;
+}
+
+// The reassembly counters behind findings 5 and 7, in both JSON writers. Read from the capture
+// (tshark, relative sequence numbers): the SYN is seq 0, so stream offset = seq - 1.
+//  - cap-gap-labelled-not-captured.pcap: 4,200 one-byte client segments, frame k (4..4203) at
+//    offset 4203 - k. The 4,096-segment cap holds frames 4..4099 (offsets 4199..104); frame 4100
+//    (seq 104, offset 103) does not fit, so [0, 103) is given up on: 103 bytes. Frames 4101..4203
+//    bring offsets 102..0 later: payload, not gaps, so all 103 stay given_up_bytes. The bytes
+//    differ nowhere (each is sent once): no conflict, so no first_conflict field.
+//  - conflicting-retransmission.pcap: frame 4 carries the 206-byte ClientHello at seq 1 (offset
+//    0), frame 5 the same 206 bytes at seq 1 with bytes 103..205 changed. The repeat covers the
+//    delivered piece [0, 206) whole, and a differing piece counts from its start: the first
+//    conflicting byte counted is offset 0 (the first changed one is 103; docs/output.md). The
+//    server sends no payload; nothing is held out of order, so nothing is given up on.
+TEST(Findings, GivenUpBytesAndFirstConflictAreInTheFlowJson) {
+  for (const bool lines : {false, true}) {
+    SCOPED_TRACE(lines ? "jsonl" : "json");
+    const auto report = [&](const std::string& capture) {
+      return lines ? jsonl_report_of(capture) : report_of(capture);
+    };
+    const json cap = flow_of(report("cap-gap-labelled-not-captured.pcap"), "10.1.1.1", 40000);
+    ASSERT_FALSE(cap.is_null());
+    const json& cap_tcp = cap.at("tcp");
+    EXPECT_EQ(cap_tcp.at("given_up_bytes"), 103);
+    EXPECT_EQ(cap_tcp.at("gap_bytes"), 0);
+    EXPECT_EQ(cap_tcp.at("overlap_conflicts"), 0);
+    EXPECT_FALSE(cap_tcp.contains("client_first_conflict")) << cap_tcp;
+    EXPECT_FALSE(cap_tcp.contains("server_first_conflict")) << cap_tcp;
+
+    const json conflict = flow_of(report("conflicting-retransmission.pcap"), "10.7.0.2", 40002);
+    ASSERT_FALSE(conflict.is_null());
+    const json& tcp = conflict.at("tcp");
+    EXPECT_EQ(tcp.at("overlap_conflicts"), 206);
+    ASSERT_TRUE(tcp.contains("client_first_conflict")) << tcp;
+    EXPECT_EQ(tcp.at("client_first_conflict"), 0);
+    EXPECT_FALSE(tcp.contains("server_first_conflict")) << tcp;
+    EXPECT_EQ(tcp.at("given_up_bytes"), 0);
+  }
 }
 
 }  // namespace

@@ -104,6 +104,31 @@ TEST(FlowJson, Tls13SuccessServerHelloAndTcp) {
   EXPECT_EQ(tcp["close_reason"], "end-of-capture");
 }
 
+// given_up_bytes is summed over both directions like gap_bytes; a first conflict is a stream
+// offset of one direction, so each side has its own, present only when that side conflicted.
+TEST(FlowJson, GivenUpBytesAndFirstConflictPerDirection) {
+  FlowRecord flow = tls13_success();
+  const json quiet = flow_to_json(flow).at("tcp");
+  EXPECT_EQ(quiet.at("given_up_bytes"), 0);
+  EXPECT_FALSE(quiet.contains("client_first_conflict"));
+  EXPECT_FALSE(quiet.contains("server_first_conflict"));
+
+  flow.stats.dir[0].given_up_bytes = 103;
+  flow.stats.dir[1].given_up_bytes = 5;
+  flow.stats.dir[1].overlap_conflicts = 7;
+  flow.stats.dir[1].first_conflict = 1200;
+  flow.stats.dir[0].first_conflict = 99;  // without a client conflict it is not shown
+  const json tcp = flow_to_json(flow).at("tcp");
+  EXPECT_EQ(tcp.at("given_up_bytes"), 108);
+  EXPECT_EQ(tcp.at("overlap_conflicts"), 7);
+  EXPECT_FALSE(tcp.contains("client_first_conflict"));
+  EXPECT_EQ(tcp.at("server_first_conflict"), 1200);
+
+  flow.stats.dir[0].overlap_conflicts = 1;
+  flow.stats.dir[0].first_conflict = 0;  // offset 0 is a real offset, not "none"
+  EXPECT_EQ(flow_to_json(flow).at("tcp").at("client_first_conflict"), 0);
+}
+
 TEST(FlowJson, Tls13SuccessVerdict) {
   const json v = flow_to_json(tls13_success())["verdict"];
   EXPECT_EQ(v["status"], "ok");

@@ -98,10 +98,12 @@ class RandomFlow {
       d.packets = n<std::uint32_t>();
       d.payload_bytes = n<std::uint64_t>() >> 2;
       d.retransmitted_bytes = n<std::uint32_t>();
-      d.overlap_conflicts = n<std::uint16_t>();
+      d.overlap_conflicts = pick(3) == 0 ? n<std::uint16_t>() : 0;  // often none: no first_conflict
+      d.first_conflict = n<std::uint64_t>();
       d.out_of_order_segments = n<std::uint16_t>();
       d.gaps = n<std::uint16_t>();
       d.gap_bytes = n<std::uint32_t>();
+      d.given_up_bytes = n<std::uint32_t>();
       d.truncated_packets = n<std::uint16_t>();
       d.buffer_cap_hit = pick(5) == 0;
     }

@@ -95,6 +95,9 @@ FlowRecord everything() {
   f.non_tls_prefix[0].assign(get.begin(), get.end());
   f.notes.push_back("server: buffer cap hit");
   f.stats.dir[1].buffer_cap_hit = true;
+  f.stats.dir[1].given_up_bytes = 103;
+  f.stats.dir[0].overlap_conflicts = 206;  // client_first_conflict is written only then
+  f.stats.dir[0].first_conflict = 0;
   f.client_hello->sni = std::string("bad\xff", 4);  // invalid UTF-8 from the wire
   return f;
 }
@@ -124,6 +127,11 @@ TEST_F(SchemaTest, SchemaRejectsWrongOutput) {
   flow["type"] = "flow";
   flow["undocumented"] = 1;
   EXPECT_EQ(validate({write("bad_field.jsonl", flow.dump() + "\n")}), 1);  // and no summary line
+
+  nlohmann::json pointless = nlohmann::json::parse(report_text(Format::Json, {}, all_flows()));
+  ASSERT_EQ(pointless["flows"][1]["tcp"]["overlap_conflicts"], 0);
+  pointless["flows"][1]["tcp"]["server_first_conflict"] = 12;  // an offset of no conflict
+  EXPECT_EQ(validate({write("pointless_first_conflict.json", pointless.dump())}), 1);
 
   nlohmann::json kind = nlohmann::json::parse(report_text(Format::Json, {}, all_flows()));
   kind["inputs"][0]["malformed_by_kind"]["bad_luck"] = 1;  // not a kind
