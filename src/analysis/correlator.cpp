@@ -1,6 +1,8 @@
 #include "tlsdiag/analysis/correlator.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <variant>
 
 #include "tlsdiag/analysis/certificate_check.h"
 #include "tlsdiag/analysis/history.h"
@@ -160,18 +162,79 @@ Correlator::Entry* Correlator::lookup(reassembly::FlowId id) {
   return e.live() ? &e : nullptr;
 }
 
-// What an entry holds: its Pending, or its record with the vectors that grow with the handshake
-// (a fixed allowance for the hellos' lists, the certificates' DER).
-void Correlator::recharge(Entry& entry) {
+namespace {
+// Heap bytes behind a record's containers: their capacity as malloc rounds it.
+template <class T>
+std::size_t heap_bytes(const std::vector<T>& v) {
+  return heap_block(v.capacity() * sizeof(T));
+}
+std::size_t heap_bytes(const std::string& s) {
+  return s.capacity() > std::string().capacity() ? heap_block(s.capacity() + 1) : 0;  // past the inline buffer
+}
+std::size_t heap_bytes(const std::vector<std::string>& v) {
+  std::size_t n = heap_block(v.capacity() * sizeof(std::string));
+  for (const std::string& s : v) n += heap_bytes(s);
+  return n;
+}
+std::size_t heap_bytes(const std::optional<tls::ClientHello>& h) {
+  if (!h) return 0;
+  return heap_bytes(h->cipher_suites) + heap_bytes(h->compression_methods) + heap_bytes(h->extensions) +
+         heap_bytes(h->supported_versions) + heap_bytes(h->sni) + heap_bytes(h->alpn) + heap_bytes(h->groups) +
+         heap_bytes(h->ec_point_formats) + heap_bytes(h->signature_algorithms) + heap_bytes(h->key_share_groups) +
+         heap_bytes(h->psk_key_exchange_modes);
+}
+std::size_t heap_bytes(const std::optional<tls::ServerHello>& h) {
+  return h ? heap_bytes(h->extensions) + heap_bytes(h->alpn) : 0;
+}
+// What a record owns that few events change: the hellos, certificates, notes, a non-TLS prefix
+// (the certificate findings are shared with the certificate cache).
+std::uint32_t owned_bytes(const FlowRecord& f) {
+  std::size_t n = heap_bytes(f.source_file) + heap_bytes(f.client_hello) + heap_bytes(f.hello_retry_request) +
+                  heap_bytes(f.second_client_hello) + heap_bytes(f.server_hello) + heap_bytes(f.certificates) +
+                  heap_bytes(f.notes) + heap_bytes(f.warnings);
+  for (const CertificateRecord& c : f.certificates) n += heap_bytes(c.der);
+  for (const auto& prefix : f.non_tls_prefix) n += heap_bytes(prefix);
+  return static_cast<std::uint32_t>(std::min<std::size_t>(n, UINT32_MAX));
+}
+// What every event may grow: one step, alert, TCP event, history letter, record size.
+std::size_t growing_bytes(const FlowRecord& f) {
+  return heap_bytes(f.steps) + heap_bytes(f.alerts) + heap_bytes(f.tcp_events) + heap_bytes(f.history) +
+         heap_bytes(f.encrypted[0].first_sizes) + heap_bytes(f.encrypted[1].first_sizes);
+}
+// Events that change only what growing_bytes counts.
+bool keeps_owned(const tls::TlsEventBody& body) {
+  return std::holds_alternative<tls::EncryptedRecord>(body) || std::holds_alternative<tls::ChangeCipherSpec>(body) ||
+         std::holds_alternative<tls::Alert>(body) || std::holds_alternative<tls::HandshakeSeen>(body);
+}
+// A held flow: what the report keeps of it (its rendered output is in the report's spill store).
+constexpr std::size_t kHeldBytes = 64;
+// The deque's share per entry: 512-byte blocks of entries and a pointer to each block.
+template <class T>
+constexpr std::size_t kSlotBytes = (heap_block(512 / sizeof(T) * sizeof(T)) + 2 * sizeof(void*)) / (512 / sizeof(T)) + 1;
+}  // namespace
+
+// What an entry holds: its Pending, its record with everything the record owns, or what the
+// sink keeps of it while it waits for its turn. The deque slot itself is charged with the span.
+void Correlator::recharge(Entry& entry, bool recount_owned) {
   if (budget_ == nullptr) return;
-  std::size_t now = sizeof(Entry);
-  if (entry.pending) now += sizeof(Pending);
+  std::size_t now = 0;
+  if (entry.pending) now += heap_block(sizeof(Pending));
   if (const FlowRecord* f = entry.flow.get()) {
-    now += sizeof(FlowRecord) + 1024 + f->steps.capacity() * sizeof(Step) + f->alerts.capacity() * sizeof(AlertRecord);
-    for (const CertificateRecord& c : f->certificates) now += c.der.capacity() + sizeof(CertificateRecord);
+    if (recount_owned || entry.owned == 0) entry.owned = owned_bytes(*f);  // 0: not counted yet
+    now += heap_block(sizeof(FlowRecord)) + entry.owned + growing_bytes(*f);
   }
+  if (entry.held) now += kHeldBytes;
   budget_->adjust(entry.charged, now);
   entry.charged = now;
+}
+
+// The deque spans the oldest tracked flow to the newest: a slot for every flow opened since,
+// forgotten or not (a long flow at the front keeps the slots of the flows after it).
+void Correlator::recharge_span() {
+  if (budget_ == nullptr) return;
+  const std::size_t now = flows_.size() * kSlotBytes<Entry>;
+  budget_->adjust(span_charged_, now);
+  span_charged_ = now;
 }
 
 void Correlator::forget(reassembly::FlowId id) {
@@ -179,6 +242,7 @@ void Correlator::forget(reassembly::FlowId id) {
   flows_[id - first_id_] = Entry{};
   --tracked_;
   for (; !flows_.empty() && !flows_.front().live(); ++first_id_) flows_.pop_front();
+  recharge_span();
 }
 
 FlowRecord* Correlator::find(reassembly::FlowId id) {
@@ -220,6 +284,7 @@ void Correlator::on_open(const reassembly::FlowInfo& info) {
   entry = Entry{};
   entry.pending = std::move(pending);
   recharge(entry);
+  recharge_span();
   ++stats_.flows_opened;
 }
 
@@ -231,6 +296,7 @@ void Correlator::on_tcp(reassembly::FlowId id, const reassembly::TcpEvent& e) {
     return;
   }
   record_tcp(*find(id), e);
+  recharge(*entry, /*recount_owned=*/false);
 }
 
 void Correlator::record_tcp(FlowRecord& flow, const reassembly::TcpEvent& e) {
@@ -249,10 +315,11 @@ void Correlator::on_gap(reassembly::FlowId id, Direction dir, std::uint64_t miss
   if (kind == reassembly::GapKind::GivenUp) {
     add_note(*flow, std::to_string(missing) + " bytes of the " + direction_name(dir) +
                         " stream not analysed (given up: reassembly buffer cap hit)");
-    return;
+    return recharge(*lookup(id));
   }
   add_note(*flow, std::to_string(missing) + " bytes missing from the " + direction_name(dir) +
                         " stream (not captured)");
+  recharge(*lookup(id));
 }
 
 void Correlator::on_tls(const tls::TlsEvent& event) {
@@ -269,7 +336,7 @@ void Correlator::take_tls(tls::TlsEvent&& event) {
     flow->history.reserve(24);
   }
   std::visit(Apply{*this, *flow, event}, event.body);
-  if (budget_ != nullptr) recharge(*lookup(event.flow));
+  if (budget_ != nullptr) recharge(*lookup(event.flow), !keeps_owned(event.body));
   if (streams_ != nullptr && !ordered_ && outcome_known(*flow, event.ts)) report_decided(event.flow, *flow, event.ts);
 }
 

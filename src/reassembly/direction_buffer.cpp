@@ -5,6 +5,9 @@
 #include <cassert>
 #include <cstring>
 #include <iterator>
+#include <utility>
+
+#include "tlsdiag/util/memory_budget.h"
 
 namespace tlsdiag::reassembly {
 
@@ -201,6 +204,12 @@ void DirectionBuffer::store(const Span& span, std::int64_t to, DeliverySink& out
   piece.origin = span.origin;
   buffered_bytes_ += known;
   pieces_.emplace(span.begin, std::move(piece));
+}
+
+std::size_t DirectionBuffer::held_bytes() const {
+  // A map node is the tree's links (32 bytes) and the value; heap_block(n) <= n + 32 for the bytes.
+  constexpr std::size_t kPerPiece = heap_block(32 + sizeof(std::pair<const std::int64_t, Piece>)) + 32;
+  return buffered_bytes_ + pieces_.size() * kPerPiece;
 }
 
 bool DirectionBuffer::fits(std::size_t bytes) const {

@@ -51,14 +51,13 @@ void SlotIndex::erase(std::uint64_t hash, std::uint32_t slot) {
 }
 
 void SlotIndex::clear() {
-  entries_.clear();
+  decltype(entries_)().swap(entries_);  // the array's memory too
   mask_ = 0;
   size_ = 0;
 }
 
 void SlotIndex::grow() {
-  std::vector<Entry> old =
-      std::exchange(entries_, std::vector<Entry>(entries_.empty() ? 16 : entries_.size() * 2));
+  decltype(entries_) old = std::exchange(entries_, decltype(entries_)(entries_.empty() ? 16 : entries_.size() * 2));
   mask_ = entries_.size() - 1;
   for (const Entry& e : old) {
     if (e.slot == kNone) continue;

@@ -110,16 +110,57 @@ void StreamTable::on_segment(const net::Segment& segment) {
   enforce_budget();
 }
 
-// A flow slot with its index entry, and each out-of-order piece held with its bookkeeping.
-constexpr std::size_t kFlowBytes = 848;  // sizeof(Flow) is 760
-constexpr std::size_t kPieceBytes = 64;
+void StreamTable::set_memory_budget(MemoryBudget* budget) {
+  if (budget_ != nullptr) budget_->release(table_charged_);
+  table_charged_ = 0;
+  budget_ = budget;
+  recharge_table();
+}
 
+// An open flow's own charge: the out-of-order bytes it holds (its slot is the table's).
 void StreamTable::recharge(Flow& flow) {
   if (budget_ == nullptr) return;
-  std::size_t now = kFlowBytes;
-  for (const DirectionBuffer& d : flow.dir) now += d.buffered_bytes() + kPieceBytes * d.buffered_segments();
+  const std::size_t now = flow.dir[0].held_bytes() + flow.dir[1].held_bytes();
   budget_->adjust(flow.charged, now);
   flow.charged = now;
+}
+
+namespace {
+// Heap bytes of a std::deque<T> of n elements (libstdc++: 512-byte blocks, and a map of block
+// pointers that grows by doubling, bounded here by 2 per block).
+template <class T>
+std::size_t deque_bytes(std::size_t n) {
+  constexpr std::size_t per_block = sizeof(T) < 512 ? 512 / sizeof(T) : 1;
+  const std::size_t blocks = n / per_block + 1;
+  return blocks * (heap_block(per_block * sizeof(T)) + 2 * sizeof(void*));
+}
+// Room set aside per tombstone: its deque element (33 bytes with the block's overhead) and its
+// share of the dense index (at most 8/3 entries of 8 bytes: load 3/4, halved by a doubling). The
+// key of a non-IPv4 tuple (about 42 bytes more) can make them outgrow it: the excess is charged.
+constexpr std::size_t kTombstoneBytes = 64;
+}  // namespace
+
+// The table's own memory, as long as it is allocated whatever is open: every flow slot (a closed
+// flow's slot stays for reuse), the free list, the flow index; and the tombstones with their index
+// and keys, for which room for tombstone_cap() is set aside from the start: were they charged as
+// they come, each would displace the state of evicted flows, whose freed heap blocks stay
+// resident, so that the process would hold more than the limit.
+void StreamTable::recharge_table() {
+  if (budget_ == nullptr) return;
+  const std::size_t tombs = tomb_index_.memory_bytes() + deque_bytes<Tombstone>(tombs_.size()) +
+                            deque_bytes<TupleKey>(tomb_keys_.size());
+  const std::size_t reserved = budget_->limit() == 0 ? 0 : tombstone_cap() * kTombstoneBytes;
+  const std::size_t now = flows_.slots.memory_bytes() +
+                          LargeBlockAllocator<std::uint32_t>::footprint(flows_.free.capacity() * sizeof(std::uint32_t)) +
+                          flow_index_.memory_bytes() + std::max(tombs, reserved);
+  budget_->adjust(table_charged_, now);
+  table_charged_ = now;
+}
+
+std::size_t StreamTable::tombstone_cap() const {
+  const std::size_t cap = std::max<std::size_t>(1, limits_.max_flows);
+  if (budget_ == nullptr || budget_->limit() == 0) return cap;
+  return std::min(cap, std::max<std::size_t>(1, budget_->limit() / kTombstoneShare / kTombstoneBytes));
 }
 
 void StreamTable::enforce_budget() {
@@ -189,7 +230,11 @@ std::uint32_t StreamTable::open_flow(const TupleKey& key, std::uint64_t hash,
   info.first_packet = seg.packet_number;
 
   link_back(flows_, slot);
+  flow.older = newest_;  // ids grow: the newest flow goes last
+  (newest_ != kNil ? flows_.slots[newest_].newer : oldest_) = slot;
+  newest_ = slot;
   flow_index_.insert(hash, slot);
+  recharge_table();
   ++open_count_;
   ++stats_.flows_seen;
   next_.on_open(info);
@@ -295,8 +340,11 @@ void StreamTable::retire(std::uint32_t slot, CloseReason why, Timestamp ts) {
     bury(flow, ts);
   }
   flow_index_.erase(flow.hash, slot);
+  (flow.older != kNil ? flows_.slots[flow.older].newer : oldest_) = flow.newer;
+  (flow.newer != kNil ? flows_.slots[flow.newer].older : newest_) = flow.older;
   release(flows_, slot);
   --open_count_;
+  recharge_table();
 }
 
 FlowStats StreamTable::stats_of(const Flow& flow) {
@@ -343,7 +391,7 @@ void StreamTable::count_close(CloseReason why) {
 }
 
 void StreamTable::bury(const Flow& flow, Timestamp ts) {
-  const std::size_t cap = std::max<std::size_t>(1, limits_.max_flows);
+  const std::size_t cap = tombstone_cap();
   while (tomb_count_ >= cap) {
     forget_tombstone(tomb_first_);  // the front is live: dead ones are dropped as they surface
     ++stats_.tombstones_forgotten;
@@ -427,10 +475,12 @@ bool StreamTable::tomb_matches(const Tombstone& tomb, const TupleKey& key) const
 }
 
 void StreamTable::forget_old_tombstones(Timestamp now) {
+  if (tombs_.empty() || now.ns - tombs_.front().closed.ns <= limits_.tombstone_ns) return;
   while (!tombs_.empty() && now.ns - tombs_.front().closed.ns > limits_.tombstone_ns) {
     forget_tombstone(tomb_first_);
     ++stats_.tombstones_forgotten;
   }
+  recharge_table();
 }
 
 void StreamTable::expire_idle(Timestamp now, std::int64_t idle_ns) {
@@ -442,24 +492,24 @@ void StreamTable::expire_idle(Timestamp now, std::int64_t idle_ns) {
 }
 
 void StreamTable::on_end(Timestamp last) {
-  std::vector<std::pair<FlowId, std::uint32_t>> open;
-  open.reserve(open_count_);
-  for (std::uint32_t slot = flows_.head; slot != kNil; slot = flows_.slots[slot].next) {
-    open.emplace_back(flows_.slots[slot].info.id, slot);
-  }
-  std::sort(open.begin(), open.end());
-  for (const auto& [id, slot] : open) {
-    const Flow& flow = flows_.slots[slot];
+  // In order of FlowId: the id list, kept as flows open and close, needs no array here (an array of
+  // every open flow, at the end of a flood, is memory the budget would not have charged).
+  while (oldest_ != kNil) {
+    const Flow& flow = flows_.slots[oldest_];
     // flow.h: a flow with a FIN still open when the capture ends closes as Fin.
     const bool fin = flow.dir[0].fin_seen() || flow.dir[1].fin_seen();
-    close(slot, fin ? CloseReason::Fin : CloseReason::EndOfCapture, flow.last_seen);
+    close(oldest_, fin ? CloseReason::Fin : CloseReason::EndOfCapture, flow.last_seen);
   }
+  flows_ = {};  // every slot is free: the memory goes back, and its charge
+  flow_index_.clear();
   tombs_ = {};
   tomb_first_ = 0;
   tomb_keys_ = {};
   tomb_keys_first_ = 0;
   tomb_index_.clear();
   tomb_count_ = 0;
+  if (budget_ != nullptr) budget_->release(table_charged_);  // the room set aside for tombstones too
+  table_charged_ = 0;
   next_.on_end(last);
 }
 

@@ -180,6 +180,7 @@ void Dissector::on_open(const reassembly::FlowInfo& flow) {
   for (; flow.id < first_id_; --first_id_) flows_.emplace_front();
   while (flow.id - first_id_ >= flows_.size()) flows_.emplace_back();
   flows_[flow.id - first_id_] = Slot{nullptr, true, flow.syn_seen};
+  recharge_slots();
   next_.on_open(flow);
 }
 
@@ -208,6 +209,7 @@ void Dissector::on_gap(FlowId id, Direction d, std::uint64_t missing, reassembly
     ++stats_.resyncs;
   }
   dir.offset += missing;
+  recharge(*flow);
   next_.on_gap(id, flow->logical(d), missing, kind, ts);
 }
 
@@ -610,10 +612,22 @@ bool Dissector::on_data(FlowId id, Direction d, std::span<const std::uint8_t> by
 
 void Dissector::recharge(FlowState& flow) {
   if (budget_ == nullptr) return;
-  std::size_t now = sizeof(FlowState);
-  for (const DirectionState& d : flow.dir) now += d.partial.capacity() + d.handshake.held_bytes() + d.inner_handshake.held_bytes();
+  std::size_t now = heap_block(sizeof(FlowState));
+  for (const DirectionState& d : flow.dir)
+    now += heap_block(d.partial.capacity()) + d.handshake.held_bytes() + d.inner_handshake.held_bytes();
   budget_->adjust(flow.charged, now);
   flow.charged = now;
+}
+
+// The slots span the oldest open flow to the newest: one for every flow opened since, closed or
+// not (std::deque: 512-byte blocks and a pointer to each).
+void Dissector::recharge_slots() {
+  if (budget_ == nullptr) return;
+  constexpr std::size_t per_block = 512 / sizeof(Slot);
+  constexpr std::size_t slot_bytes = (heap_block(per_block * sizeof(Slot)) + 2 * sizeof(void*)) / per_block + 1;
+  const std::size_t now = flows_.size() * slot_bytes;
+  budget_->adjust(slots_charged_, now);
+  slots_charged_ = now;
 }
 
 void Dissector::on_close(FlowId id, reassembly::CloseReason why, Timestamp ts, const reassembly::FlowStats& stats) {
@@ -651,6 +665,7 @@ void Dissector::forget(FlowId id) {
   if (budget_ != nullptr && s.state) budget_->release(s.state->charged);
   s = Slot{};
   for (; !flows_.empty() && !flows_.front().open; ++first_id_) flows_.pop_front();
+  recharge_slots();
 }
 
 void Dissector::on_end(Timestamp last) { next_.on_end(last); }

@@ -48,7 +48,8 @@ class Correlator : public tls::TlsEventSink {
                 const reassembly::FlowStats& stats) override;
   void on_end(Timestamp last) override;
 
-  // --memory-limit: the records of open flows are charged to |budget| (util/memory_budget.h).
+  // --memory-limit: the records of open flows, what is held of flows waiting for their turn, and
+  // the table of entries are charged to |budget| (util/memory_budget.h).
   void set_memory_budget(MemoryBudget* budget) { budget_ = budget; }
   // Unordered mode: report a flow once its outcome is known, counters from |streams|.
   void report_when_decided(const reassembly::FlowStatsQuery& streams) { streams_ = &streams; }
@@ -72,6 +73,7 @@ class Correlator : public tls::TlsEventSink {
     std::unique_ptr<HeldFlow> held;     // a closed flow waiting for an earlier one (ordered mode)
     bool closed = false;
     bool report = false;
+    std::uint32_t owned = 0;  // what the record owns besides steps, alerts, history (recharge)
     std::size_t charged = 0;  // bytes charged to the memory budget
     bool live() const { return pending || flow || held; }
   };
@@ -79,7 +81,8 @@ class Correlator : public tls::TlsEventSink {
   // The record of an open flow (made from its Pending on first use), or null.
   FlowRecord* find(reassembly::FlowId id);
   void materialize(Entry& entry);
-  void recharge(Entry& entry);
+  void recharge(Entry& entry, bool recount_owned = true);
+  void recharge_span();
   static void record_tcp(FlowRecord& flow, const reassembly::TcpEvent& event);
   void forget(reassembly::FlowId id);
   static void add_step(FlowRecord& flow, Step step);
@@ -92,6 +95,7 @@ class Correlator : public tls::TlsEventSink {
   x509_store_st* trust_;
   const reassembly::FlowStatsQuery* streams_ = nullptr;  // set: report flows once decided
   MemoryBudget* budget_ = nullptr;
+  std::size_t span_charged_ = 0;  // flows_'s slots, charged to budget_
   std::unique_ptr<CertificateCache> certificates_;  // each server's chain parsed once
   // Open flows and closed ones waiting for their turn: flows_[id - first_id_], an empty Entry for
   // a flow forgotten or never opened. The StreamTable numbers flows 1, 2, ... in order of their

@@ -89,6 +89,9 @@ class DirectionBuffer {
   }
   std::size_t buffered_bytes() const { return buffered_bytes_; }
   std::size_t buffered_segments() const { return pieces_.size(); }
+  // Heap bytes the out-of-order pieces hold: their bytes, and per piece its map node and the
+  // allocator's rounding of both blocks (an upper bound, kept in step without walking the map).
+  std::size_t held_bytes() const;
 
   // Fills payload_bytes, retransmitted_bytes, overlap_conflicts, first_conflict,
   // out_of_order_segments, gaps, gap_bytes, given_up_bytes, truncated_packets and the cap flags;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "tlsdiag/net/endpoint.h"
+#include "tlsdiag/util/large_block_allocator.h"
 
 namespace tlsdiag::reassembly {
 
@@ -51,7 +52,7 @@ std::uint64_t hash_tuple(const TupleKey& key);
 // SlotIndex: an open-addressing hash index (linear probing, backward-shift deletion) from a
 // key's hash to a slot number in a table the caller owns; the caller confirms a candidate slot
 // holds the key. 8 bytes per entry, load factor at most 1/2 (or 3/4 when dense, for big tables
-// where memory counts more than probe length), grows by doubling, never shrinks.
+// where memory counts more than probe length), grows by doubling, never shrinks (clear() frees it).
 class SlotIndex {
  public:
   static constexpr std::uint32_t kNone = 0xFFFF'FFFF;
@@ -73,6 +74,8 @@ class SlotIndex {
   // Removes the entry for this slot (indexed under this hash); no-op when absent.
   void erase(std::uint64_t hash, std::uint32_t slot);
   std::size_t size() const { return size_; }
+  // Memory the array takes (mapped pages once it is 16 KiB or more: util/large_block_allocator.h).
+  std::size_t memory_bytes() const { return LargeBlockAllocator<Entry>::footprint(entries_.capacity() * sizeof(Entry)); }
   void clear();
 
  private:
@@ -82,7 +85,7 @@ class SlotIndex {
   };
   void grow();
 
-  std::vector<Entry> entries_;
+  LargeBlockVector<Entry> entries_;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
   bool dense_ = false;

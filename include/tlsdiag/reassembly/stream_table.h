@@ -22,7 +22,8 @@
 // SYN with another ISN opens one.
 //
 // Limits: max_flows open flows; per direction ReassemblyLimits' buffer caps; tombstones at most
-// max_flows, each forgotten tombstone_ns of capture time after its close. Once on_data returns
+// max_flows (and, with a memory budget, what fits in its kTombstoneShare), each forgotten
+// tombstone_ns of capture time after its close. Once on_data returns
 // false for a direction, its bytes are only counted.
 #include <array>
 #include <cstddef>
@@ -36,6 +37,7 @@
 #include "tlsdiag/reassembly/flow_index.h"
 #include "tlsdiag/reassembly/flow_stats_query.h"
 #include "tlsdiag/reassembly/stream_sink.h"
+#include "tlsdiag/util/large_block_allocator.h"
 #include "tlsdiag/util/memory_budget.h"
 
 namespace tlsdiag::reassembly {
@@ -82,9 +84,13 @@ class StreamTable : public net::SegmentSink, public FlowStatsQuery {
   // Live mode: closes flows idle longer than idle_ns as of now (CloseReason::Timeout).
   void expire_idle(Timestamp now, std::int64_t idle_ns);
   std::optional<FlowStats> current_stats(const net::Endpoint& client, const net::Endpoint& server) const override;
-  // --memory-limit: open flows and their out-of-order bytes are charged to |budget|, and while it
-  // is over its limit the least recently active flows are evicted (never the one just active).
-  void set_memory_budget(MemoryBudget* budget) { budget_ = budget; }
+  // --memory-limit: the table's arrays (flow slots, free ones included, the flow index, room for
+  // the tombstones) and the out-of-order bytes of open flows are charged to |budget|, and while
+  // it is over its limit the least recently active flows are evicted (never the one just active).
+  // The tombstones' room is 1/kTombstoneShare of the limit, set aside from the start: past it the
+  // oldest are forgotten.
+  void set_memory_budget(MemoryBudget* budget);
+  static constexpr std::size_t kTombstoneShare = 16;
 
  private:
   static constexpr std::uint32_t kNil = SlotIndex::kNone;
@@ -106,6 +112,8 @@ class StreamTable : public net::SegmentSink, public FlowStatsQuery {
     bool client_isn_known = false;
     std::uint32_t prev = kNil;  // activity list, least recent first
     std::uint32_t next = kNil;
+    std::uint32_t older = kNil;  // open flows in order of FlowId (of opening), for on_end
+    std::uint32_t newer = kNil;
     std::size_t charged = 0;  // bytes charged to the memory budget
   };
   // A closed tuple, remembered to absorb trailing segments. There can be as many as flows closed
@@ -127,10 +135,31 @@ class StreamTable : public net::SegmentSink, public FlowStatsQuery {
   Tombstone make_tombstone(const TupleKey& key, Timestamp closed, std::uint32_t isn, bool isn_known);
   TupleKey tomb_key(const Tombstone& tomb) const;
   bool tomb_matches(const Tombstone& tomb, const TupleKey& key) const;
+  // Slots in chunks of kPerChunk, each chunk one heap block: addresses are stable, and a freed
+  // slot stays for reuse (the chunks go at the end).
+  template <class T>
+  class SlotChunks {
+   public:
+    static constexpr std::uint32_t kPerChunk = 64;
+    T& operator[](std::uint32_t i) { return chunks_[i / kPerChunk][i % kPerChunk]; }
+    const T& operator[](std::uint32_t i) const { return chunks_[i / kPerChunk][i % kPerChunk]; }
+    std::size_t size() const { return size_; }
+    void emplace_back() {
+      if (size_ % kPerChunk == 0) chunks_.emplace_back(kPerChunk);
+      ++size_;
+    }
+    std::size_t memory_bytes() const {
+      return chunks_.size() * heap_block(kPerChunk * sizeof(T)) + heap_block(chunks_.capacity() * sizeof(std::vector<T>));
+    }
+
+   private:
+    std::vector<std::vector<T>> chunks_;
+    std::size_t size_ = 0;
+  };
   template <class T>
   struct SlotList {
-    std::deque<T> slots;
-    std::vector<std::uint32_t> free;
+    SlotChunks<T> slots;
+    LargeBlockVector<std::uint32_t> free;
     std::uint32_t head = kNil;
     std::uint32_t tail = kNil;
   };
@@ -147,7 +176,9 @@ class StreamTable : public net::SegmentSink, public FlowStatsQuery {
   void retire(std::uint32_t slot, CloseReason why, Timestamp ts);
   static FlowStats stats_of(const Flow& flow);
   void recharge(Flow& flow);
+  void recharge_table();
   void enforce_budget();
+  std::size_t tombstone_cap() const;
   void bury(const Flow& flow, Timestamp ts);
   // Tombstones are named by a sequence number (mod 2^32) in tomb_index_: tombs_[seq - tomb_first_].
   Tombstone& tomb_at(std::uint32_t seq) { return tombs_[seq - tomb_first_]; }
@@ -160,6 +191,8 @@ class StreamTable : public net::SegmentSink, public FlowStatsQuery {
   ReassemblyLimits limits_;
   ReassemblyStats stats_;
   SlotList<Flow> flows_;
+  std::uint32_t oldest_ = kNil;  // the FlowId list's ends
+  std::uint32_t newest_ = kNil;
   SlotIndex flow_index_;
   std::size_t open_count_ = 0;
   std::deque<Tombstone> tombs_;
@@ -170,6 +203,7 @@ class StreamTable : public net::SegmentSink, public FlowStatsQuery {
   std::size_t tomb_count_ = 0;
   FlowId last_id_ = 0;
   MemoryBudget* budget_ = nullptr;
+  std::size_t table_charged_ = 0;  // the arrays above, charged to budget_
 };
 
 }  // namespace tlsdiag::reassembly

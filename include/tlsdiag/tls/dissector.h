@@ -72,7 +72,8 @@ class Dissector : public reassembly::StreamSink {
 
   const DissectorStats& stats() const { return stats_; }
   // --memory-limit: each flow's state and the bytes it holds (partial records, handshake
-  // messages being assembled) are charged to |budget| (see util/memory_budget.h).
+  // messages being assembled), and the table of slots, are charged to |budget| (see
+  // util/memory_budget.h).
   void set_memory_budget(MemoryBudget* budget) { budget_ = budget; }
 
  private:
@@ -96,9 +97,11 @@ class Dissector : public reassembly::StreamSink {
   FlowState* state_for(FlowId id);  // made on first use; null when the flow is not open
   void forget(FlowId id);
   void recharge(FlowState& flow);
+  void recharge_slots();
   std::deque<Slot> flows_;
   FlowId first_id_ = 0;
   MemoryBudget* budget_ = nullptr;
+  std::size_t slots_charged_ = 0;  // flows_, charged to budget_
   DissectorStats stats_;
 };
 

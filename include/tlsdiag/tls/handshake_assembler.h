@@ -1,14 +1,16 @@
 #pragma once
 // HandshakeAssembler: joins the payloads of consecutive handshake records of one direction and
 // cuts them into messages (RFC 8446 §5.1: a message may span records, a record may hold several
-// messages). Input: record payloads. Output: complete messages, as views valid until the next
-// feed(). Limit: a message longer than the cap (kMaxHandshakeMessage unless given) is reported
-// Oversized and skipped.
+// messages). Input: record payloads. Output: complete messages, as views valid during the
+// on_message call. Limit: a message longer than the cap (kMaxHandshakeMessage unless given) is
+// reported Oversized and skipped. Memory: the partial message only, released once it is used.
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <span>
 #include <vector>
+
+#include "tlsdiag/util/large_block_allocator.h"
 
 namespace tlsdiag::tls {
 
@@ -35,7 +37,14 @@ class HandshakeAssembler {
   void reset();
   bool has_partial() const { return !pending_.empty() || skip_ > 0; }
   std::size_t buffered() const { return pending_.size(); }
-  std::size_t held_bytes() const { return pending_.capacity(); }  // memory held for them
+  // Memory held for them: the heap block, or for a message of 16 KiB or more the pages written
+  // of the mapped block reserved for it (util/large_block_allocator.h).
+  std::size_t held_bytes() const {
+    const std::size_t capacity = pending_.capacity();
+    if (capacity == 0) return 0;
+    if (LargeBlockAllocator<std::uint8_t>::mapped(capacity)) return (pending_.size() + kPageBytes - 1) / kPageBytes * kPageBytes;
+    return heap_block(capacity);
+  }
   // Offset in this direction's handshake bytes where the next fed byte will land.
   std::uint64_t position() const { return consumed_ + pending_.size(); }
   // Type of the message whose header is buffered but whose body is incomplete, if any.
@@ -46,8 +55,11 @@ class HandshakeAssembler {
   const HandshakeMessage& oversized() const { return oversized_; }
 
  private:
+  using Buffer = LargeBlockVector<std::uint8_t>;
   std::size_t emit_complete(std::span<const std::uint8_t> bytes, const MessageFn& on_message, bool& oversized);
-  std::vector<std::uint8_t> pending_;
+  void reserve_message(Buffer& buffer, std::span<const std::uint8_t> front) const;
+  void drop_front(std::size_t used);
+  Buffer pending_;
   std::uint64_t skip_ = 0;    // bytes of an oversized message still to discard
   std::uint64_t consumed_ = 0;  // handshake bytes before pending_
   HandshakeMessage oversized_;

@@ -1,16 +1,25 @@
 #pragma once
 // MemoryBudget: --memory-limit, one per pipeline. The stages that hold memory per flow charge
-// what they hold and release it when the flow goes: the reassembler its flow slots, tombstones
-// and out-of-order bytes, the dissector its partial records and handshake messages, the
-// correlator its flow records. The reassembler, which owns the flow table, closes the least
-// recently active flows (evicted: judged and reported at once, counted) while the total is over
-// the limit. The figures are estimates of heap use (sizes of what is held plus fixed per-object
-// costs), not malloc's own count: the limit bounds what grows with the traffic, not the fixed
-// part of the process (libraries, I/O buffers, the report's summary).
+// what they hold and release it when it goes: the reassembler its flow slots, index arrays,
+// tombstones and out-of-order bytes, the dissector its flow states, partial records and handshake
+// messages, the correlator its flow records and their hellos, certificates and notes. The
+// reassembler, which owns the flow table, closes the least recently active flows (evicted: judged
+// and reported at once, counted) while the total is over the limit.
+// A charge is what the heap holds for it: each block as malloc rounds it (heap_block), a
+// container's capacity rather than its size, and the arrays a stage keeps for reuse (the slots
+// of closed flows, hash index arrays: they never shrink) for as long as they stay allocated. The
+// limit bounds what grows with the traffic; the fixed part of the process (libraries, I/O
+// buffers, the report's spill store and summary) is outside it (docs/hostile-input.md).
 #include <algorithm>
 #include <cstddef>
 
 namespace tlsdiag {
+
+// Bytes glibc's malloc takes for an n-byte block: n plus its 8-byte chunk header, rounded up to
+// 16, at least 32 (0 for no block: an empty container's capacity).
+constexpr std::size_t heap_block(std::size_t n) {
+  return n == 0 ? 0 : std::max<std::size_t>(32, (n + 8 + 15) & ~std::size_t{15});
+}
 
 class MemoryBudget {
  public:

@@ -361,6 +361,36 @@ TEST(Correlator, MemoryDoesNotGrowBehindOneOpenFlow) {
   }
 }
 
+// --memory-limit: a record is charged for what it owns, the lists of its hellos included (a
+// ClientHello may offer 30,000 suites: 60,000 bytes), and the table of entries for every flow
+// opened since the oldest tracked one (a long flow keeps the entries of the 10,000 after it).
+TEST(Correlator, MemoryBudgetChargesWhatRecordsOwnAndTheEntriesBehindALongFlow) {
+  RecordingFlowSink sink;
+  MemoryBudget budget;  // no limit: charges are counted
+  Correlator c(sink, "budget.pcap");
+  c.set_memory_budget(&budget);
+  c.on_open(info(1));
+  c.on_tls(event(1, kC2S, client_hello()));
+  const std::size_t one_flow = budget.used();
+  c.on_open(info(2));
+  tls::ClientHello big = client_hello();
+  big.cipher_suites.assign(30'000, 0x1301);
+  c.on_tls(event(2, kC2S, big));
+  EXPECT_GT(budget.used(), 2 * one_flow + 50'000);  // flow 2 also owns a 60,000-byte list
+  c.on_close(2, CloseReason::Fin, Timestamp{2'000'009}, payload_stats(60'000, 0));  // waits for flow 1
+  const std::size_t before_flood = budget.used();
+  for (FlowId id = 3; id < 10'003; ++id) {
+    c.on_open(info(id));
+    c.on_close(id, CloseReason::Rst, Timestamp{10}, payload_stats(0, 0));  // a SYN, then RST
+  }
+  EXPECT_EQ(c.tracked_flows(), 2u);
+  EXPECT_GE(budget.used(), before_flood + 10'000 * 3 * sizeof(void*));  // an entry is 3 pointers and more
+  c.on_close(1, CloseReason::Fin, Timestamp{30}, payload_stats(200, 0));
+  c.on_end(Timestamp{30});
+  EXPECT_EQ(sink.flows.size(), 2u);
+  EXPECT_EQ(budget.used(), 0u);
+}
+
 // A flow with a million gaps keeps a bounded list of notes, the last one counting the rest.
 TEST(Correlator, NotesAreCappedAndTheRestCounted) {
   RecordingFlowSink sink;

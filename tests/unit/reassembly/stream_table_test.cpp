@@ -610,11 +610,13 @@ TEST(StreamTable, AnySegmentationGivesTheSameStreams) {
   }
 }
 
-// --memory-limit: each open flow and its out-of-order bytes are charged; over the limit the least
-// recently active flows are evicted until it fits, never the flow that just sent.
+// --memory-limit: the table and each open flow's out-of-order bytes are charged; over the limit
+// the least recently active flows are evicted until it fits, never the flow that just sent. The
+// limit leaves room for the table itself (a chunk of 64 flow slots, 48 KiB, and a sixteenth of the
+// limit set aside for tombstones) and a few flows holding 2,000 bytes each.
 TEST(StreamTable, MemoryBudgetEvictsTheLeastRecentlyActiveFlowsAndReleasesTheirCharge) {
   Harness h;
-  MemoryBudget budget(8 * 1024);
+  MemoryBudget budget(64 * 1024);
   h.table.set_memory_budget(&budget);
   const std::string chunk(1000, 'x');
   for (std::uint16_t i = 0; i < 6; ++i) {
@@ -633,10 +635,56 @@ TEST(StreamTable, MemoryBudgetEvictsTheLeastRecentlyActiveFlowsAndReleasesTheirC
   EXPECT_EQ(h.table.stats().memory_evictions, closes.size());
   EXPECT_EQ(h.table.stats().flows_evicted, closes.size());
   EXPECT_EQ(h.table.open_flows() + closes.size(), 6U);
+  EXPECT_GE(h.table.open_flows(), 2U);
   EXPECT_LE(budget.used(), budget.limit());
   EXPECT_GT(budget.used(), 2 * 2000U);  // what the open flows hold is charged
   h.table.on_end(h.wire.now());
-  EXPECT_EQ(budget.used(), 0U);  // every flow's charge released at its close
+  EXPECT_EQ(budget.used(), 0U);  // every flow's charge released at its close, the table's at the end
+}
+
+// The slot of a closed flow stays allocated for the next flow (the table never shrinks until the
+// end): it stays charged, and flows that reuse the slots add nothing.
+TEST(StreamTable, MemoryBudgetChargesFreedFlowSlotsUntilTheEnd) {
+  Harness h;
+  MemoryBudget budget;  // no limit: charges are counted, nothing is evicted
+  h.table.set_memory_budget(&budget);
+  auto open_100 = [&h](std::uint16_t first_port) {
+    for (std::uint16_t i = 0; i < 100; ++i) {
+      h.wire.client.port = static_cast<std::uint16_t>(first_port + i);
+      h.wire.c2s({.flags = kSyn, .seq = 1000});
+    }
+  };
+  open_100(40000);
+  const std::size_t open = budget.used();
+  EXPECT_GE(open, 100 * sizeof(DirectionBuffer) * 2);  // each slot holds two DirectionBuffers
+  h.table.expire_idle(Timestamp{h.wire.now().ns + 1'000'000'000}, 0);  // timed out: no tombstones
+  EXPECT_EQ(h.table.open_flows(), 0U);
+  EXPECT_EQ(h.table.tombstones(), 0U);
+  const std::size_t closed = budget.used();
+  EXPECT_GE(closed, open);  // the slots are still there (and a list of the free ones)
+  open_100(45000);
+  EXPECT_EQ(budget.used(), closed);  // reused
+  h.table.on_end(h.wire.now());
+  EXPECT_EQ(budget.used(), 0U);
+}
+
+// With a memory limit, room for limit / 16 / 64 tombstones is set aside from the start (charged,
+// used or not), and there are never more: 1 MiB -> 1,024 tombstones, of 3,000 closed flows the
+// 1,976 oldest forgotten.
+TEST(StreamTable, TombstonesHaveRoomSetAsideInTheBudgetAndStayWithinIt) {
+  Harness h;
+  MemoryBudget budget(1 << 20);
+  h.table.set_memory_budget(&budget);
+  EXPECT_GE(budget.used(), (1U << 20) / StreamTable::kTombstoneShare);
+  for (std::uint32_t i = 0; i < 3000; ++i) {
+    h.wire.client.port = static_cast<std::uint16_t>(20000 + i);
+    h.wire.c2s({.flags = kSyn, .seq = 1000});
+    h.wire.s2c({.flags = kRst | kAck, .seq = 0, .ack = 1001});
+  }
+  EXPECT_EQ(h.table.tombstones(), 1024U);
+  EXPECT_EQ(h.table.stats().tombstones_forgotten, 3000U - 1024U);
+  EXPECT_EQ(h.table.stats().memory_evictions, 0U);
+  EXPECT_LE(budget.used(), budget.limit());
 }
 
 TEST(StreamTable, OneFlowAloneIsNotEvictedByTheBudget) {

@@ -181,5 +181,51 @@ TEST(DissectorLimits, ExtensionsPastTheCapAreCounted) {
   EXPECT_EQ(normal.stats().hellos_extensions_capped, 0u);
 }
 
+// --memory-limit: the dissector's slots span its oldest open flow to its newest, so one long flow
+// keeps a slot for every flow opened after it (a SYN flood behind it): they are charged, and
+// released when the long flow closes. Without payload no flow state is made, only the slots.
+TEST(DissectorLimits, MemoryBudgetChargesTheSlotsBehindTheOldestOpenFlow) {
+  test::RecordingTlsSink sink;
+  MemoryBudget budget;  // no limit: charges are counted
+  Dissector d(sink);
+  d.set_memory_budget(&budget);
+  auto open = [&d](FlowId id) {
+    reassembly::FlowInfo info;
+    info.id = id;
+    info.syn_seen = true;
+    d.on_open(info);
+  };
+  open(1);
+  for (FlowId id = 2; id <= 10'001; ++id) {
+    open(id);
+    d.on_close(id, reassembly::CloseReason::Rst, Timestamp{0}, {});
+  }
+  // A slot is a pointer and two flags: at least 9 bytes; 10,000 of them.
+  EXPECT_GE(budget.used(), 10'000u * (sizeof(void*) + 1));
+  d.on_close(1, reassembly::CloseReason::Fin, Timestamp{0}, {});
+  EXPECT_EQ(budget.used(), 0u);
+}
+
+// A partial record is charged while it is held and released (its buffer freed) once it is used.
+TEST(DissectorLimits, MemoryBudgetChargesAPartialRecordWhileItIsHeld) {
+  test::RecordingTlsSink sink;
+  MemoryBudget budget;
+  Dissector d(sink);
+  d.set_memory_budget(&budget);
+  reassembly::FlowInfo info;
+  info.id = kFlow;
+  info.syn_seen = true;
+  d.on_open(info);
+  const Bytes record = certificate_record(1, 12'000);
+  const std::span<const std::uint8_t> bytes(record);
+  d.on_data(kFlow, kS2C, bytes.subspan(0, 10'000), Timestamp{1}, 1);
+  const std::size_t holding = budget.used();
+  EXPECT_GE(holding, 10'000u);
+  d.on_data(kFlow, kS2C, bytes.subspan(10'000), Timestamp{2}, 2);
+  EXPECT_LE(budget.used() + 10'000u, holding);  // the record was used: its bytes are not held
+  d.on_close(kFlow, reassembly::CloseReason::Fin, Timestamp{3}, {});
+  EXPECT_EQ(budget.used(), 0u);
+}
+
 }  // namespace
 }  // namespace tlsdiag::tls

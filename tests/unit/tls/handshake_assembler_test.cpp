@@ -75,6 +75,44 @@ TEST(HandshakeAssembler, MessageSpanningThreeRecords) {
   EXPECT_EQ(a.buffered(), 0u);
 }
 
+// --memory-limit charges what is held (held_bytes): a 40,000-byte message in two records is held
+// while it assembles, and its buffer is released once it is out, not kept for the flow's lifetime.
+TEST(HandshakeAssembler, AMessageAssembledAcrossRecordsIsNotKeptInMemory) {
+  const Bytes message = test::handshake(11, body_of(40'000));  // certificate
+  const std::span<const std::uint8_t> all(message);
+  HandshakeAssembler a;
+  Collector c;
+  EXPECT_EQ(a.held_bytes(), 0u);
+  c.feed(a, all.subspan(0, 20'000));
+  EXPECT_GE(a.held_bytes(), 20'000u);
+  c.feed(a, all.subspan(20'000));
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_EQ(c.messages[0].body, body_of(40'000));
+  EXPECT_EQ(a.held_bytes(), 0u);
+  c.feed(a, all.subspan(0, 20'000));  // and after a reset (a gap) neither
+  a.reset();
+  EXPECT_EQ(a.held_bytes(), 0u);
+}
+
+// A message of 16 KiB or more has its length reserved as mapped pages when its header comes, and
+// what it holds is the pages written: a header announcing 200,000 bytes and 100 of them hold one
+// page, not 200,000 bytes (a peer cannot make a flow look big by announcing).
+TEST(HandshakeAssembler, ALongMessageHoldsWhatCameNotWhatWasAnnounced) {
+  if (!kMapLargeBlocks) GTEST_SKIP() << "AddressSanitizer build: every block comes from the heap";
+  const Bytes message = test::handshake(11, body_of(200'000));
+  const std::span<const std::uint8_t> all(message);
+  HandshakeAssembler a;
+  Collector c;
+  c.feed(a, all.subspan(0, 104));
+  EXPECT_EQ(a.held_bytes(), kPageBytes);
+  c.feed(a, all.subspan(104, 100'000));
+  EXPECT_EQ(a.held_bytes(), (100'104 + kPageBytes - 1) / kPageBytes * kPageBytes);
+  c.feed(a, all.subspan(100'104));
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_EQ(c.messages[0].body, body_of(200'000));
+  EXPECT_EQ(a.held_bytes(), 0u);
+}
+
 TEST(HandshakeAssembler, HeaderItselfSplitAcrossRecords) {
   const Bytes message = test::handshake(4, body_of(5));  // new_session_ticket
   const std::span<const std::uint8_t> all(message);
