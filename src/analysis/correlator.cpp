@@ -26,6 +26,27 @@ void add_note(FlowRecord& f, std::string note) {
   f.notes.back() = std::to_string(f.notes_omitted) + " more notes like the above omitted";
 }
 
+void add_letter(FlowRecord& f, char letter) {
+  if (f.history.size() < kMaxHistory) f.history.push_back(letter);
+  else ++f.history_omitted;
+}
+
+// What pick_first_alert (flow_facts.cpp) looks for.
+bool decisive(const AlertRecord& a) { return !a.visible() || a.level == 2; }
+void add_alert(FlowRecord& f, const AlertRecord& alert) {
+  if (f.alerts.size() < kMaxAlerts || (decisive(alert) && std::ranges::none_of(f.alerts, decisive)))
+    f.alerts.push_back(alert);
+  else
+    ++f.alerts_omitted;
+}
+
+// The verdict looks at the first RST and each side's first FIN: those are kept past the cap.
+void add_tcp_event(FlowRecord& f, const TcpControl& t) {
+  const auto same = [&](const TcpControl& k) { return k.kind == t.kind && k.sender == t.sender; };
+  if (f.tcp_events.size() < kMaxTcpEvents || std::ranges::none_of(f.tcp_events, same)) f.tcp_events.push_back(t);
+  else ++f.tcp_events_omitted;
+}
+
 void swap_roles(FlowRecord& f) {
   std::swap(f.client, f.server);
   std::swap(f.encrypted[0], f.encrypted[1]);
@@ -49,7 +70,7 @@ struct Correlator::Apply {
   void step(StepKind kind, std::uint8_t type = 0, std::uint32_t length = 0) {
     self.add_step(flow, Step{kind, event.dir, type, length, event.ts, event.packet_number});
   }
-  void letter(char upper) { flow.history.push_back(history_letter(upper, event.dir)); }
+  void letter(char upper) { add_letter(flow, history_letter(upper, event.dir)); }
 
   void operator()(tls::ClientHello& hello) {
     letter(kLetterClientHello);
@@ -92,7 +113,7 @@ struct Correlator::Apply {
     if (ske.named_group) flow.server_key_exchange_group = ske.named_group;
   }
   void operator()(const tls::HandshakeSeen& seen) {
-    flow.history.push_back(history_letter(handshake_letter(seen.type), event.dir));
+    add_letter(flow, history_letter(handshake_letter(seen.type), event.dir));
     step(StepKind::PlainHandshake, seen.type, seen.length);
   }
   void operator()(const tls::ChangeCipherSpec&) {
@@ -102,8 +123,8 @@ struct Correlator::Apply {
   void operator()(const tls::Alert& alert) {
     if (alert.visible()) letter(kLetterAlert);
     step(StepKind::Alert);
-    flow.alerts.push_back(AlertRecord{event.dir, alert.level, alert.description, alert.encrypted,
-                                      alert.decrypted, event.ts, event.packet_number});
+    add_alert(flow, AlertRecord{event.dir, alert.level, alert.description, alert.encrypted, alert.decrypted, event.ts,
+                                event.packet_number});
     if (alert.encrypted) count_encrypted(tls::EncryptedRecord{21, 0});
   }
   void operator()(const tls::EncryptedRecord& record) {
@@ -300,7 +321,7 @@ void Correlator::on_tcp(reassembly::FlowId id, const reassembly::TcpEvent& e) {
 }
 
 void Correlator::record_tcp(FlowRecord& flow, const reassembly::TcpEvent& e) {
-  flow.tcp_events.push_back(TcpControl{e.kind, e.dir, e.ts, e.ttl, e.prior_ttl, e.packet_number});
+  add_tcp_event(flow, TcpControl{e.kind, e.dir, e.ts, e.ttl, e.prior_ttl, e.packet_number});
   if (e.kind == reassembly::TcpEventKind::Fin) add_step(flow, Step{StepKind::Fin, e.dir, 0, 0, e.ts, e.packet_number});
   else if (e.kind == reassembly::TcpEventKind::Rst) add_step(flow, Step{StepKind::Rst, e.dir, 0, 0, e.ts, e.packet_number});
   else flow.last_seen = std::max(flow.last_seen, e.ts);

@@ -86,6 +86,7 @@ json tcp_json(const analysis::FlowRecord& flow) {
   // offsets are not summed like the counters, and are left out when there is nothing to point at.
   if (c.overlap_conflicts > 0) tcp["client_first_conflict"] = c.first_conflict;
   if (s.overlap_conflicts > 0) tcp["server_first_conflict"] = s.first_conflict;
+  if (flow.tcp_events_omitted > 0) tcp["events_omitted"] = flow.tcp_events_omitted;  // past a cap only
   return tcp;
 }
 
@@ -239,7 +240,7 @@ json flow_to_json(const analysis::FlowRecord& flow) {
     j["hello_retry_request"] = flow.hello_retry_request.has_value();
     return j;
   };
-  return {
+  json out = {
       {"client", endpoint_json(flow.client)},
       {"server", endpoint_json(flow.server)},
       {"first_seen", format_rfc3339(flow.first_seen)},
@@ -266,6 +267,10 @@ json flow_to_json(const analysis::FlowRecord& flow) {
       {"warnings", flow.warnings},
       {"verdict", verdict_to_json(flow.verdict)},
   };
+  // Past a cap only (flow_record.h): a normal flow's JSON does not change.
+  if (flow.alerts_omitted > 0) out["alerts_omitted"] = flow.alerts_omitted;
+  if (flow.history_omitted > 0) out["history_omitted"] = flow.history_omitted;
+  return out;
 }
 
 json malformed_by_kind_json(const analysis::InputStats& stats) {

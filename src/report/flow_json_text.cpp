@@ -280,6 +280,7 @@ void tcp_json(W& w, const analysis::FlowRecord& flow) {
       });
     }
     w.end_array();
+    if (flow.tcp_events_omitted > 0) field(w, "events_omitted", flow.tcp_events_omitted);
     field(w, "gap_bytes", c.gap_bytes + s.gap_bytes);
     field(w, "gaps", c.gaps + s.gaps);
     field(w, "given_up_bytes", c.given_up_bytes + s.given_up_bytes);
@@ -324,6 +325,7 @@ void append_flow_json(std::string& out, const analysis::FlowRecord& flow, std::s
   w.begin_array();
   for (const analysis::AlertRecord& a : flow.alerts) alert_json(w, a);
   w.end_array();
+  if (flow.alerts_omitted > 0) field(w, "alerts_omitted", flow.alerts_omitted);
   field(w, "certificate_count", flow.certificate_count);
   field(w, "certificate_request", flow.certificate_request);
   w.key("certificates");
@@ -341,6 +343,7 @@ void append_flow_json(std::string& out, const analysis::FlowRecord& flow, std::s
   optional_field(w, "hello_retry_request", flow.hello_retry_request,
                  [&](const tls::ServerHello& h) { hello_retry_json(w, h); });
   field(w, "history", flow.history);
+  if (flow.history_omitted > 0) field(w, "history_omitted", flow.history_omitted);
   field(w, "last_seen", format_rfc3339(flow.last_seen));
   per_direction(w, "non_tls_prefix", flow.non_tls_prefix, non_tls_json);
   array_field(w, "notes", flow.notes);

@@ -176,6 +176,24 @@ std::string alert_line(const analysis::AlertRecord& a) {
   return line + " at #" + std::to_string(a.packet_number);
 }
 
+bool same_alert(const analysis::AlertRecord& a, const analysis::AlertRecord& b) {
+  return a.sender == b.sender && a.level == b.level && a.description == b.description && a.encrypted == b.encrypted &&
+         a.decrypted == b.decrypted;
+}
+
+// One line per run of equal alerts (a peer repeating a warning would fill the screen), then what
+// the flow's cap left out.
+void alert_fields(std::string& out, const FlowRecord& flow) {
+  const std::vector<analysis::AlertRecord>& alerts = flow.alerts;
+  for (std::size_t i = 0, run = 1; i < alerts.size(); i += run) {
+    for (run = 1; i + run < alerts.size() && same_alert(alerts[i], alerts[i + run]);) ++run;
+    std::string line = alert_line(alerts[i]);
+    if (run > 1) line += " and " + std::to_string(run - 1) + " more like it";
+    field(out, "alert", line);
+  }
+  if (flow.alerts_omitted > 0) field(out, "alert", std::to_string(flow.alerts_omitted) + " more omitted (cap)");
+}
+
 // "protocol_version_mismatch (certain), rejected by the server"
 std::string verdict_line(const analysis::Verdict& v) {
   std::string line =
@@ -225,13 +243,19 @@ void conflict_field(std::string& out, const FlowRecord& flow) {
     field(out, "conflicts", counts + " retransmitted with different bytes (first copy kept)");
 }
 
+void history_field(std::string& out, const FlowRecord& flow) {
+  std::string history = flow.history.empty() ? "-" : terminal_safe(flow.history);
+  if (flow.history_omitted > 0) history += " (" + std::to_string(flow.history_omitted) + " more letters omitted)";
+  field(out, "history", history);
+}
+
 std::string failure_block(const FlowRecord& flow) {
   std::string out = block_start(flow);
   field(out, "offered", offered_line(flow));
   fingerprint_fields(out, flow);
   field(out, "chosen", chosen_line(flow));
   certificate_fields(out, flow);
-  for (const analysis::AlertRecord& a : flow.alerts) field(out, "alert", alert_line(a));
+  alert_fields(out, flow);
   for (Direction d : {Direction::ClientToServer, Direction::ServerToClient}) {
     const std::vector<std::uint8_t>& prefix = flow.non_tls_prefix[index(d)];
     if (!prefix.empty())
@@ -243,7 +267,7 @@ std::string failure_block(const FlowRecord& flow) {
   for (const std::string& e : flow.verdict.evidence) field(out, "evidence", terminal_safe(e));
   conflict_field(out, flow);
   for (const std::string& n : flow.notes) field(out, "note", terminal_safe(n));
-  field(out, "history", flow.history.empty() ? "-" : terminal_safe(flow.history));
+  history_field(out, flow);
   field(out, "source", terminal_safe(flow.source_file) + " #" + std::to_string(flow.first_packet));
   return out;
 }
@@ -253,7 +277,7 @@ std::string incomplete_block(const FlowRecord& flow) {
   std::string why = flow.verdict.explanation.empty() ? "-" : terminal_safe(flow.verdict.explanation);
   field(out, "why", why + " (confidence " + std::string(analysis::name(flow.verdict.confidence)) + ")");
   conflict_field(out, flow);
-  field(out, "history", flow.history.empty() ? "-" : terminal_safe(flow.history));
+  history_field(out, flow);
   field(out, "source", terminal_safe(flow.source_file) + " #" + std::to_string(flow.first_packet));
   return out;
 }

@@ -7,3 +7,11 @@ add_test(NAME schema_samples
     --tlsdiag $<TARGET_FILE:tlsdiag>
     --samples ${CMAKE_SOURCE_DIR}/samples)
 set_tests_properties(schema_samples PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600)
+# The same over the hostile-input findings: the fields only a cap hit writes (alerts_omitted,
+# tcp.events_omitted, history_omitted, first conflicts) are checked too.
+add_test(NAME schema_findings
+  COMMAND ${CMAKE_COMMAND} -E env python3 ${CMAKE_SOURCE_DIR}/tests/schema/validate_outputs.py
+    --schema ${CMAKE_SOURCE_DIR}/docs/tlsdiag-output.schema.json
+    --tlsdiag $<TARGET_FILE:tlsdiag>
+    --samples ${CMAKE_SOURCE_DIR}/tests/adversarial/findings)
+set_tests_properties(schema_findings PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600)

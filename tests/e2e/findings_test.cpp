@@ -154,3 +154,36 @@ TEST(Findings, GivenUpBytesAndFirstConflictAreInTheFlowJson) {
 }
 
 }  // namespace
+
+// Finding 9: one flow's SYNs, alerts and history letters were all kept. The capture
+// (make_findings.py event_flood) has 1,000 SYNs, a SYN-ACK, 1,000 warning alerts and a fatal one,
+// and a RST: 1,002 TCP events, 1,001 alerts, 1,002 history letters (C and one l per alert).
+TEST(Findings, EventFloodIsCappedAndCountedInBothWriters) {
+  for (const json& report : {report_of("event-flood.pcap"), jsonl_report_of("event-flood.pcap")}) {
+    const json flow = flow_of(report, "10.9.0.2", 40009);
+    ASSERT_FALSE(flow.is_null());
+    ASSERT_EQ(flow.at("alerts").size(), 65u);  // 64 warnings and the fatal one
+    EXPECT_EQ(flow.at("alerts").back().at("description"), "handshake_failure");
+    EXPECT_EQ(flow.at("alerts_omitted"), 936);
+    EXPECT_EQ(flow.at("history").get<std::string>().size(), 100u);
+    EXPECT_EQ(flow.at("history_omitted"), 902);
+    const json& tcp = flow.at("tcp");
+    ASSERT_EQ(tcp.at("events").size(), 34u);  // 32 SYNs, the SYN-ACK and the RST
+    EXPECT_EQ(tcp.at("events").back().at("kind"), "rst");
+    EXPECT_EQ(tcp.at("events_omitted"), 968);
+    EXPECT_EQ(flow.at("verdict").at("reason"), "no_shared_cipher");
+    EXPECT_EQ(flow.at("verdict").at("rejected_by"), "server");
+  }
+  // A flow under the caps has none of the *_omitted fields.
+  const json other = flow_of(report_of("conflicting-retransmission.pcap"), "10.7.0.2", 40002);
+  EXPECT_FALSE(other.contains("alerts_omitted"));
+  EXPECT_FALSE(other.contains("history_omitted"));
+  EXPECT_FALSE(other.at("tcp").contains("events_omitted"));
+}
+
+TEST(Findings, EventFloodTextReportFoldsRepeatedAlerts) {
+  const std::string text = analyze("event-flood.pcap", "text");
+  EXPECT_NE(text.find("server warning unrecognized_name (112) at #1004 and 63 more like it"), std::string::npos);
+  EXPECT_NE(text.find("936 more omitted (cap)"), std::string::npos);
+  EXPECT_NE(text.find("(902 more letters omitted)"), std::string::npos);
+}

@@ -58,6 +58,12 @@ struct Step {
   std::uint64_t packet_number = 0;
 };
 inline constexpr std::size_t kMaxSteps = 64;
+// Lists a hostile flow can make long (a million alerts, FINs or handshake messages) keep their
+// first entries and count the rest (*_omitted), like notes. As many alerts as steps, so the alert
+// of every kept Alert step is kept; history as long as Zeek's (SSL::max_ssl_history_length).
+inline constexpr std::size_t kMaxAlerts = kMaxSteps;
+inline constexpr std::size_t kMaxTcpEvents = 32;
+inline constexpr std::size_t kMaxHistory = 100;
 
 struct EncryptedCounts {
   std::uint32_t handshake_records = 0;  // content type 22 after ChangeCipherSpec (Finished)
@@ -87,10 +93,16 @@ struct FlowRecord {
   bool certificate_request = false;
   bool client_certificate_empty = false;
   std::optional<std::uint16_t> server_key_exchange_group;
+  // The first kMaxAlerts, and past them the first that decides the verdict (encrypted or fatal)
+  // if none kept does.
   std::vector<AlertRecord> alerts;
+  std::uint64_t alerts_omitted = 0;
+  // The first kMaxTcpEvents, and past them the first of each kind from each side.
   std::vector<TcpControl> tcp_events;
+  std::uint64_t tcp_events_omitted = 0;
   std::vector<Step> steps;  // first kMaxSteps steps, in order
-  std::string history;
+  std::string history;  // first kMaxHistory letters
+  std::uint64_t history_omitted = 0;
   bool established = false;
   bool resumed = false;
 

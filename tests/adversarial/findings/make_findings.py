@@ -101,6 +101,27 @@ def record_over_limit(path):
     gen("oversized.py", path, "--flows", 1, "--kinds", "record")
 
 
+def event_flood(path, n):
+    """One flow whose per-event lists a peer controls: n SYNs (one retransmitted n times), the
+    SYN-ACK and ACK, a ClientHello, n warning alerts from the server (unrecognized_name, 100
+    records a segment), its fatal handshake_failure, a server RST. Was (finding 9): every SYN, alert
+    and history letter kept, so one flow grows without bound (and is never evicted: it is the
+    flow that just sent)."""
+    w = pcaplib.PcapWriter(path)
+    c = pcaplib.Conn(w, pcaplib.ip("10.9.0.2"), 40009, pcaplib.ip("203.0.113.9"), 443)
+    for _ in range(n - 1):
+        w.tcp(c.cip, c.sip, c.cport, c.sport, c.cseq, 0, pcaplib.SYN)
+        w.tick()
+    c.handshake()
+    c.client(hello_record())
+    warning = struct.pack("!BHHBB", 21, 0x0303, 2, 1, 112)
+    for at in range(0, n, 100):
+        c.server(warning * min(100, n - at))
+    c.server(struct.pack("!BHHBB", 21, 0x0303, 2, 2, 40))
+    w.tcp(c.sip, c.cip, c.sport, c.cport, c.sseq, c.cseq, pcaplib.RST | pcaplib.ACK)
+    w.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dir", nargs="?", default=HERE)
@@ -120,6 +141,7 @@ def main():
     cap_gap_labelled_not_captured(os.path.join(d, "cap-gap-labelled-not-captured.pcap"))
     conflicting_retransmission(os.path.join(d, "conflicting-retransmission.pcap"))
     record_over_limit(os.path.join(d, "record-length-18433.pcap"))
+    event_flood(os.path.join(d, "event-flood.pcap"), 1_000 * k)
 
 
 if __name__ == "__main__":

@@ -407,6 +407,53 @@ TEST(Correlator, NotesAreCappedAndTheRestCounted) {
   EXPECT_EQ(notes.back(), "968 more notes like the above omitted");
 }
 
+// Finding 9: alerts, TCP events and history letters are capped, the rest counted, and what the
+// verdict reads (the first fatal alert, the first RST) is kept past the cap.
+FlowRecord flooded_flow(int warnings, int syns) {
+  RecordingFlowSink sink;
+  Correlator c(sink, "flood.pcap");
+  c.on_open(info(1));
+  reassembly::TcpEvent e;
+  e.dir = kC2S;
+  for (int i = 0; i < syns; ++i) c.on_tcp(1, e);
+  c.on_tls(event(1, kC2S, client_hello()));
+  for (int i = 0; i < warnings; ++i) c.on_tls(event(1, kS2C, tls::Alert{1, 112, false}));
+  c.on_tls(event(1, kS2C, tls::Alert{2, 40, false}));
+  e.dir = kS2C;
+  e.kind = TcpEventKind::Rst;
+  e.ttl = 64;
+  e.prior_ttl = 64;
+  c.on_tcp(1, e);
+  c.on_close(1, CloseReason::Rst, Timestamp{2'000'000}, payload_stats(200, 7 * (warnings + 1)));
+  c.on_end(Timestamp{2'000'000});
+  EXPECT_EQ(sink.flows.size(), 1u);
+  return sink.flows.empty() ? FlowRecord{} : sink.flows[0];
+}
+
+TEST(Correlator, AlertsTcpEventsAndHistoryAreCappedAndTheRestCounted) {
+  const FlowRecord f = flooded_flow(1000, 1000);
+  ASSERT_EQ(f.alerts.size(), kMaxAlerts + 1);  // 64 warnings, then the fatal one past the cap
+  EXPECT_EQ(f.alerts.back().level, 2);
+  EXPECT_EQ(f.alerts.back().description, 40);
+  EXPECT_EQ(f.alerts_omitted, 1001u - 65u);
+  ASSERT_EQ(f.tcp_events.size(), kMaxTcpEvents + 1);  // 32 SYNs, then the RST past the cap
+  EXPECT_EQ(f.tcp_events.back().kind, TcpEventKind::Rst);
+  EXPECT_EQ(f.tcp_events_omitted, 1000u - 32u);
+  EXPECT_EQ(f.history.size(), kMaxHistory);
+  EXPECT_EQ(f.history.substr(0, 3), "Cll");
+  EXPECT_EQ(f.history_omitted, 1002u - 100u);  // C, then 1,001 alerts
+}
+
+TEST(Correlator, CappedListsLeaveTheVerdictAsItWas) {
+  const FlowRecord flooded = flooded_flow(1000, 1000);
+  const FlowRecord plain = flooded_flow(0, 1);
+  EXPECT_EQ(plain.alerts_omitted + plain.tcp_events_omitted + plain.history_omitted, 0u);
+  EXPECT_EQ(plain.verdict.reason, Reason::NoSharedCipher);
+  EXPECT_EQ(flooded.verdict.reason, plain.verdict.reason);
+  EXPECT_EQ(flooded.verdict.rejected_by, plain.verdict.rejected_by);
+  EXPECT_EQ(flooded.verdict.confidence, plain.verdict.confidence);
+}
+
 // Findings 5 and 7 (docs/hostile-input.md): a gap the reassembly cap forced is not bytes missing
 // from the capture, and a retransmission with different bytes is noted once per direction.
 TEST(Correlator, CapGapAndConflictingRetransmissionHaveTheirOwnNotes) {
