@@ -368,7 +368,7 @@ void Correlator::report_decided(reassembly::FlowId id, FlowRecord& flow, Timesta
   flow.last_seen = std::max(flow.last_seen, now);
   finalize(flow, trust_, certificates_.get());
   ++stats_.flows_reported;
-  next_.on_flow(flow);
+  next_.take_flow(std::move(lookup(id)->flow));
   forget(id);  // what the connection does next is not looked at
 }
 
@@ -409,7 +409,7 @@ void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Ti
   }
   const bool first = id == first_id_;
   if (!ordered_ || (first && entry.report)) {
-    if (entry.report) next_.on_flow(flow);
+    if (entry.report) next_.take_flow(std::move(entry.flow));
     forget(id);
   } else if (!entry.report) {
     forget(id);  // nothing to deliver: it need not wait for its turn
@@ -429,7 +429,7 @@ void Correlator::release_closed() {
   while (!flows_.empty() && flows_.front().closed) {
     Entry& entry = flows_.front();
     if (entry.held) next_.release(std::move(entry.held));
-    else if (entry.report) next_.on_flow(*entry.flow);
+    else if (entry.report) next_.take_flow(std::move(entry.flow));
     forget(first_id_);
   }
 }

@@ -21,6 +21,12 @@ void DeferredSink::on_flow(const analysis::FlowRecord& flow) {
   calls_.push_back({Kind::Flow, 0, std::make_unique<analysis::FlowRecord>(flow)});
 }
 
+void DeferredSink::take_flow(std::unique_ptr<analysis::FlowRecord> flow) {
+  std::lock_guard lock(mutex_);
+  if (report_ != nullptr) return report_->take_flow(std::move(flow));
+  calls_.push_back({Kind::Flow, 0, std::move(flow)});
+}
+
 std::unique_ptr<analysis::HeldFlow> DeferredSink::hold(analysis::FlowRecord&& flow) {
   std::lock_guard lock(mutex_);
   auto token = std::make_unique<Token>();

@@ -27,6 +27,7 @@ namespace tlsdiag::app {
 class DeferredSink final : public analysis::FlowSink {
  public:
   void on_flow(const analysis::FlowRecord& flow) override;
+  void take_flow(std::unique_ptr<analysis::FlowRecord> flow) override;
   std::unique_ptr<analysis::HeldFlow> hold(analysis::FlowRecord&& flow) override;
   void release(std::unique_ptr<analysis::HeldFlow> held) override;
   void on_input_done(const analysis::InputResult&) override {}

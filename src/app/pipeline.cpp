@@ -1,5 +1,8 @@
 #include "pipeline.h"
 
+#include <optional>
+
+#include "report_thread.h"
 #include "tlsdiag/analysis/correlator.h"
 #include "tlsdiag/capture/file_source.h"
 #include "tlsdiag/capture/merged_source.h"
@@ -71,7 +74,10 @@ template <class Source>
 void run_chain(Source& source, const PipelineOptions& options, analysis::FlowSink& report,
                analysis::InputResult& result) {
   MemoryBudget budget(options.memory_limit);  // first: the stages charge it until they are gone
-  analysis::Correlator correlator(report, result.info.path, /*ordered=*/true, options.trust);
+  std::optional<ReportThread> report_thread;
+  if (options.report_thread) report_thread.emplace(report);
+  analysis::FlowSink& flows_to = report_thread ? *report_thread : report;
+  analysis::Correlator correlator(flows_to, result.info.path, /*ordered=*/true, options.trust);
   tls::Dissector dissector(correlator, options.keys, options.tls);
   reassembly::ReassemblyLimits limits = options.reassembly;
   limits.max_flows = options.max_flows;
@@ -85,6 +91,7 @@ void run_chain(Source& source, const PipelineOptions& options, analysis::FlowSin
     result.error = err->message;
     result.error_offset = err->offset;
   }
+  if (report_thread) report_thread->drain();  // the caller reports the input once its flows are in
   result.info = source.info();  // run() may add notes
   result.stats = input_stats(decoder.stats(), streams.stats(), dissector.stats(), correlator.stats());
   if (const std::uint64_t n = streams.stats().memory_evictions; n > 0)

@@ -90,8 +90,9 @@ void write_json_document(std::ostream& out, std::string_view version, const std:
   out.flush();
 }
 
-std::optional<Report::Rendered> JsonReport::render_flow(const analysis::FlowRecord& flow) {
-  return Rendered{0, document_item(flow_to_json(flow))};
+std::optional<std::size_t> JsonReport::render_flow(const analysis::FlowRecord& flow, std::string& text) {
+  text = document_item(flow_to_json(flow));
+  return 0;
 }
 
 // The document is written in on_finish; until then the flows wait in the store.

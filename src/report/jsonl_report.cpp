@@ -28,12 +28,10 @@ void JsonlReport::end_line() {
   if (options().flush_each_flow) out_.flush();
 }
 
-std::optional<Report::Rendered> JsonlReport::render_flow(const analysis::FlowRecord& flow) {
+std::optional<std::size_t> JsonlReport::render_flow(const analysis::FlowRecord& flow, std::string& text) {
   // Written straight to text: the same bytes as typed_line("flow", flow_to_json(flow)).
-  Rendered line;
-  line.text.reserve(4096);
-  append_flow_json(line.text, flow, "\"type\":\"flow\"");
-  return line;
+  append_flow_json(text, flow, "\"type\":\"flow\"");
+  return 0;
 }
 
 void JsonlReport::write_rendered(std::size_t, std::string_view text) {

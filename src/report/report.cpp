@@ -45,7 +45,8 @@ bool Report::selected(const analysis::FlowRecord& flow) const {
 void Report::on_flow(const analysis::FlowRecord& flow) {
   summary_.add_flow(flow);
   if (!selected(flow)) return;
-  if (std::optional<Rendered> out = render_flow(flow)) write_rendered(out->group, out->text);
+  text_.clear();
+  if (const std::optional<std::size_t> group = render_flow(flow, text_)) write_rendered(*group, text_);
 }
 
 namespace {
@@ -61,12 +62,13 @@ struct HeldOutput final : analysis::HeldFlow {
 std::unique_ptr<analysis::HeldFlow> Report::hold(analysis::FlowRecord&& flow) {
   summary_.add_flow(flow);
   if (!selected(flow)) return nullptr;
-  std::optional<Rendered> out = render_flow(flow);
-  if (!out) return nullptr;  // counted, not printed (a success in the text report)
+  text_.clear();
+  const std::optional<std::size_t> group = render_flow(flow, text_);
+  if (!group) return nullptr;  // counted, not printed (a success in the text report)
   auto held = std::make_unique<HeldOutput>();
   held->printed = true;
-  held->group = out->group;
-  held->ref = store_.append(out->text);
+  held->group = *group;
+  held->ref = store_.append(text_);
   return held;
 }
 
@@ -74,9 +76,9 @@ void Report::release(std::unique_ptr<analysis::HeldFlow> held) {
   const auto& h = static_cast<const HeldOutput&>(*held);
   if (!h.printed) return;
   // Copied out first: write_rendered may append to the store, which moves its views.
-  const std::string text(store_.read(h.ref));
+  text_.assign(store_.read(h.ref));
   store_.release(h.ref);
-  write_rendered(h.group, text);
+  write_rendered(h.group, text_);
 }
 
 void Report::on_input_done(const analysis::InputResult& result) {

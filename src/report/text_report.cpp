@@ -323,15 +323,14 @@ std::string malformed_text(const analysis::InputStats& t) {
 
 }  // namespace
 
-std::optional<Report::Rendered> TextReport::render_flow(const FlowRecord& flow) {
+std::optional<std::size_t> TextReport::render_flow(const FlowRecord& flow, std::string& text) {
   const Status status = flow.verdict.status;
-  std::string block;
-  if (status == Status::Failed) block = failure_block(flow);
-  else if (status == Status::Incomplete) block = incomplete_block(flow);
-  else if (options().show_ok) block = success_line(flow);
+  if (status == Status::Failed) text = failure_block(flow);
+  else if (status == Status::Incomplete) text = incomplete_block(flow);
+  else if (options().show_ok) text = success_line(flow);
   else return std::nullopt;  // successes are only counted
   const auto reason = std::min(static_cast<std::size_t>(flow.verdict.reason), kReasonCount - 1);
-  return Rendered{status_index(status) * kReasonCount + reason, std::move(block)};
+  return status_index(status) * kReasonCount + reason;
 }
 
 void TextReport::write_rendered(std::size_t group, std::string_view text) {

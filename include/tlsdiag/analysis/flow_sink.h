@@ -56,6 +56,9 @@ class FlowSink {
  public:
   virtual ~FlowSink() = default;
   virtual void on_flow(const FlowRecord& flow) = 0;
+  // The same, for a caller that is done with the record: a sink that passes flows to another
+  // thread takes it instead of copying it.
+  virtual void take_flow(std::unique_ptr<FlowRecord> flow) { on_flow(*flow); }
   virtual void on_input_done(const InputResult& result) = 0;
   // After every input: write summaries, flush.
   virtual void on_finish() = 0;

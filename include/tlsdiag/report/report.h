@@ -54,13 +54,10 @@ class Report : public analysis::FlowSink {
   bool selected(const analysis::FlowRecord& flow) const;
 
  protected:
-  // A printed flow's output, and the group it belongs to (formats that group flows, else 0).
-  struct Rendered {
-    std::size_t group = 0;
-    std::string text;
-  };
-  // Selected flows only; nullopt when this format prints nothing for the flow.
-  virtual std::optional<Rendered> render_flow(const analysis::FlowRecord& flow) = 0;
+  // A selected flow's output, appended to |text| (empty; its capacity is reused from flow to
+  // flow); returns the group it belongs to (formats that group flows, else 0), or nullopt when
+  // this format prints nothing for the flow.
+  virtual std::optional<std::size_t> render_flow(const analysis::FlowRecord& flow, std::string& text) = 0;
   // Output of render_flow, in flow order.
   virtual void write_rendered(std::size_t group, std::string_view text) = 0;
   virtual void write_input(const analysis::InputResult& result) = 0;
@@ -72,6 +69,7 @@ class Report : public analysis::FlowSink {
   ReportOptions opts_;
   Summary summary_;
   SpillStore store_;
+  std::string text_;  // the flow being rendered or released (its capacity is kept)
 };
 
 // The report for |fmt| writing to |out|. Converts to std::unique_ptr<analysis::FlowSink>.

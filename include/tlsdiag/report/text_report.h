@@ -20,7 +20,7 @@ class TextReport : public Report {
   TextReport(std::ostream& out, ReportOptions opts) : Report(std::move(opts)), out_(out) {}
 
  protected:
-  std::optional<Rendered> render_flow(const analysis::FlowRecord& flow) override;
+  std::optional<std::size_t> render_flow(const analysis::FlowRecord& flow, std::string& text) override;
   void write_rendered(std::size_t group, std::string_view text) override;
   void write_input(const analysis::InputResult& result) override;
   void write_finish() override;

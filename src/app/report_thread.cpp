@@ -1,0 +1,119 @@
+#include "report_thread.h"
+
+#include <utility>
+
+namespace tlsdiag::app {
+
+struct ReportThread::Token final : analysis::HeldFlow {
+  explicit Token(std::uint64_t i) : id(i) {}
+  std::uint64_t id;
+};
+
+ReportThread::ReportThread(analysis::FlowSink& next) : next_(next), thread_([this] { run(); }) {}
+
+ReportThread::~ReportThread() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  work_ready_.notify_one();
+  thread_.join();
+}
+
+void ReportThread::on_flow(const analysis::FlowRecord& flow) {
+  take_flow(std::make_unique<analysis::FlowRecord>(flow));
+}
+
+void ReportThread::take_flow(std::unique_ptr<analysis::FlowRecord> flow) {
+  push(Call{Kind::Flow, 0, std::move(flow)});
+}
+
+std::unique_ptr<analysis::HeldFlow> ReportThread::hold(analysis::FlowRecord&& flow) {
+  const std::uint64_t id = next_token_++;
+  push(Call{Kind::Hold, id, std::make_unique<analysis::FlowRecord>(std::move(flow))});
+  return std::make_unique<Token>(id);
+}
+
+void ReportThread::release(std::unique_ptr<analysis::HeldFlow> held) {
+  push(Call{Kind::Release, static_cast<const Token&>(*held).id, nullptr});
+}
+
+void ReportThread::push(Call call) {
+  std::unique_lock lock(mutex_);
+  room_.wait(lock, [&] { return in_flight_ < kMaxQueued || error_ != nullptr; });
+  if (error_ != nullptr) std::rethrow_exception(error_);
+  queue_.push_back(std::move(call));
+  ++in_flight_;
+  if (queue_.size() == kWakeBatch) work_ready_.notify_one();
+  free_returned(lock);
+}
+
+// Frees, outside the lock, the records the report thread is done with.
+void ReportThread::free_returned(std::unique_lock<std::mutex>& lock) {
+  if (returned_.empty()) return;
+  std::vector<std::unique_ptr<analysis::FlowRecord>> done;
+  done.swap(returned_);
+  lock.unlock();
+  done.clear();
+  lock.lock();
+}
+
+void ReportThread::drain() {
+  std::unique_lock lock(mutex_);
+  draining_ = true;
+  work_ready_.notify_one();
+  room_.wait(lock, [&] { return in_flight_ == 0 || error_ != nullptr; });
+  draining_ = false;
+  free_returned(lock);
+  if (error_ != nullptr) std::rethrow_exception(error_);
+}
+
+void ReportThread::run() {
+  std::vector<Call> batch;
+  std::vector<std::unique_ptr<analysis::FlowRecord>> done;
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    work_ready_.wait(lock, [&] { return stop_ || queue_.size() >= kWakeBatch || (draining_ && !queue_.empty()); });
+    if (stop_) return;
+    batch.swap(queue_);
+    lock.unlock();
+    std::exception_ptr error;
+    try {
+      for (Call& call : batch) deliver(call);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    for (Call& call : batch)
+      if (call.flow) done.push_back(std::move(call.flow));
+    const std::size_t delivered = batch.size();
+    batch.clear();
+    lock.lock();
+    for (auto& record : done) returned_.push_back(std::move(record));
+    done.clear();
+    in_flight_ -= delivered;
+    if (error != nullptr && error_ == nullptr) error_ = error;
+    room_.notify_one();
+    if (error_ != nullptr) return;
+  }
+}
+
+void ReportThread::deliver(Call& call) {
+  switch (call.kind) {
+    case Kind::Flow:
+      next_.on_flow(*call.flow);
+      return;
+    case Kind::Hold:
+      held_.emplace(call.token, next_.hold(std::move(*call.flow)));
+      return;
+    case Kind::Release: {
+      const auto it = held_.find(call.token);
+      if (it == held_.end()) return;
+      std::unique_ptr<analysis::HeldFlow> held = std::move(it->second);
+      held_.erase(it);
+      if (held) next_.release(std::move(held));
+      return;
+    }
+  }
+}
+
+}  // namespace tlsdiag::app

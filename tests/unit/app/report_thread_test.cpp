@@ -1,0 +1,139 @@
+// ReportThread: the report gets the correlator's calls in the same order, on another thread;
+// drain() delivers everything and rethrows what the report threw; a whole input analysed with
+// the report on its own thread prints what it prints without.
+#include "report_thread.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "pipeline.h"
+#include "support/paths.h"
+#include "tlsdiag/report/report.h"
+
+namespace tlsdiag::app {
+namespace {
+
+// A report stand-in that logs every call and the thread it came on; hold() returns null for
+// flows it "does not print" (first_packet divisible by 5), like a report under --only-failures.
+class CallLog final : public analysis::FlowSink {
+ public:
+  struct Held final : analysis::HeldFlow {
+    explicit Held(std::uint64_t n) : first_packet(n) {}
+    std::uint64_t first_packet;
+  };
+  void on_flow(const analysis::FlowRecord& flow) override { add("flow " + std::to_string(flow.first_packet)); }
+  std::unique_ptr<analysis::HeldFlow> hold(analysis::FlowRecord&& flow) override {
+    add("hold " + std::to_string(flow.first_packet));
+    if (flow.first_packet % 5 == 0) return nullptr;
+    return std::make_unique<Held>(flow.first_packet);
+  }
+  void release(std::unique_ptr<analysis::HeldFlow> held) override {
+    add("release " + std::to_string(static_cast<Held&>(*held).first_packet));
+  }
+  void on_input_done(const analysis::InputResult&) override { add("input"); }
+  void on_finish() override { add("finish"); }
+  void add(std::string call) {
+    if (call == throw_at) throw std::runtime_error("report failed at " + call);
+    log.push_back(std::move(call));
+    threads.push_back(std::this_thread::get_id());
+  }
+  std::vector<std::string> log;
+  std::vector<std::thread::id> threads;
+  std::string throw_at;
+};
+
+std::unique_ptr<analysis::FlowRecord> flow(std::uint64_t first_packet) {
+  auto f = std::make_unique<analysis::FlowRecord>();
+  f->first_packet = first_packet;
+  return f;
+}
+
+// An ordered correlator's calls for flows 1..n: every third flow closes before the one before it
+// (held, released at its turn), the others are delivered as they close.
+void correlator_calls(analysis::FlowSink& sink, std::uint64_t n) {
+  for (std::uint64_t i = 1; i + 1 <= n; i += 3) {
+    auto held = sink.hold(std::move(*flow(i + 1)));
+    sink.take_flow(flow(i));
+    if (held) sink.release(std::move(held));
+    if (i + 2 <= n) sink.on_flow(*flow(i + 2));
+  }
+}
+
+TEST(ReportThread, TheReportGetsTheSameCallsInOrderOnAnotherThread) {
+  for (const std::uint64_t n : {7u, 64u, 1000u, 20000u}) {  // under and past kWakeBatch, kMaxQueued
+    SCOPED_TRACE(n);
+    CallLog direct;
+    correlator_calls(direct, n);
+    CallLog report;
+    {
+      ReportThread threaded(report);
+      correlator_calls(threaded, n);
+      threaded.drain();
+      EXPECT_EQ(report.log, direct.log);
+    }
+    ASSERT_FALSE(report.threads.empty());
+    EXPECT_NE(report.threads.front(), std::this_thread::get_id());
+  }
+}
+
+TEST(ReportThread, ANullHoldMeansTheReleaseIsDropped) {
+  CallLog report;
+  ReportThread threaded(report);
+  auto held5 = threaded.hold(std::move(*flow(5)));
+  ASSERT_NE(held5, nullptr);  // the report's answer is not known yet on this thread
+  auto held6 = threaded.hold(std::move(*flow(6)));
+  threaded.release(std::move(held6));
+  threaded.release(std::move(held5));
+  threaded.drain();
+  EXPECT_EQ(report.log, (std::vector<std::string>{"hold 5", "hold 6", "release 6"}));
+}
+
+TEST(ReportThread, DrainRethrowsWhatTheReportThrewAndLaterCallsToo) {
+  CallLog report;
+  report.throw_at = "flow 3";
+  ReportThread threaded(report);
+  for (std::uint64_t i = 1; i <= 5; ++i) threaded.take_flow(flow(i));
+  EXPECT_THROW(threaded.drain(), std::runtime_error);
+  EXPECT_EQ(report.log, (std::vector<std::string>{"flow 1", "flow 2"}));
+  EXPECT_THROW(threaded.take_flow(flow(6)), std::runtime_error);
+}
+
+TEST(ReportThread, DestroyedWithoutDrainStopsWithoutDelivering) {
+  CallLog report;
+  {
+    ReportThread threaded(report);
+    for (std::uint64_t i = 1; i <= 10; ++i) threaded.take_flow(flow(i));
+  }  // fewer than kWakeBatch calls: never woken, so nothing reached the report
+  EXPECT_TRUE(report.log.empty());
+}
+
+std::string report_of(const std::string& sample, report::Format format, bool report_thread) {
+  std::ostringstream out;
+  auto report = report::make_report(format, out, {});
+  PipelineOptions options;
+  options.report_thread = report_thread;
+  const analysis::InputResult result =
+      analyze_file((test::source_dir() / "samples" / sample).string(), options, *report);
+  report->on_input_done(result);
+  report->on_finish();
+  return out.str();
+}
+
+TEST(ReportThread, AnInputReportsTheSameWithTheReportOnItsOwnThread) {
+  for (const char* sample : {"many-flows-mixed.pcap", "tls13-reordered-duplicated.pcap", "tls12-ok-openssl.pcap"}) {
+    for (const report::Format format : {report::Format::Text, report::Format::Json, report::Format::Jsonl}) {
+      SCOPED_TRACE(std::string(sample) + " format " + std::to_string(static_cast<int>(format)));
+      const std::string expected = report_of(sample, format, false);
+      EXPECT_GT(expected.size(), 100u);
+      EXPECT_EQ(report_of(sample, format, true), expected);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tlsdiag::app
