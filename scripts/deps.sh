@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
   libpcap-dev libboost-program-options-dev nlohmann-json3-dev libgtest-dev libssl-dev
-  zlib1g-dev libzstd-dev liblzma-dev libbenchmark-dev
+  zlib1g-dev libzstd-dev liblzma-dev libbenchmark-dev libmimalloc-dev
   gzip zstd xz-utils
   clang libclang-rt-14-dev
   python3 python3-jsonschema time openssl iproute2
