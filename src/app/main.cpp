@@ -29,9 +29,10 @@ constexpr std::string_view kUsage =
 // Flows allocate and free their buffers all the time. By default glibc gives the heap's free top
 // back to the kernel once it passes 128 KiB and serves blocks over 128 KiB with mmap, so the same
 // pages are unmapped and faulted in again: 10-15 % of a run went to page faults. Keep what the
-// heap has grown to (peak RSS is bounded by --memory-limit anyway).
+// heap has grown to (peak RSS is bounded by --memory-limit anyway). With mimalloc (the default
+// build) glibc's heap is not used and there is nothing to set.
 void keep_heap_pages() {
-#ifdef __GLIBC__
+#if defined(__GLIBC__) && !defined(TLSDIAG_MIMALLOC)
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   mallopt(M_TOP_PAD, 4 << 20);
   mallopt(M_MMAP_THRESHOLD, 4 << 20);

@@ -2,36 +2,22 @@
 // command line taking effect on a real capture and counted in the input's and the summary's
 // caps_hit and malformed_by_kind (JSON and text); a bad value is a usage error.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "support/paths.h"
+#include "support/run_command.h"
 
 namespace {
 
 using nlohmann::json;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-};
+using CliRun = tlsdiag::test::CommandResult;
 
 // tlsdiag ARGS, standard error dropped.
 CliRun tlsdiag(const std::string& args) {
-  const std::string cmd = "'" + tlsdiag::test::tlsdiag_binary().string() + "' " + args + " 2>/dev/null";
-  CliRun r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return r;
-  std::array<char, 65536> buf{};
-  std::size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return tlsdiag::test::run_command(tlsdiag::test::shell_quote(tlsdiag::test::tlsdiag_binary().string()) + " " + args);
 }
 
 // tlsdiag analyze ARGS SAMPLE.

@@ -18,10 +18,8 @@
 // TLSDIAG_CORPUS_BINARY=PATH runs that tlsdiag instead of the one built with the tests.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
-#include <array>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -34,6 +32,7 @@
 #include <vector>
 
 #include "support/paths.h"
+#include "support/run_command.h"
 #include "tlsdiag/tls/registry.h"
 
 namespace {
@@ -89,43 +88,12 @@ std::string case_name(const testing::TestParamInfo<std::string>& info) {
   return s;
 }
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string shell_quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'')
-      q += "'\\''";
-    else
-      q += c;
-  }
-  return q + "'";
-}
-
-RunResult run_tlsdiag(const fs::path& capture) {
-  RunResult r;
-  const fs::path err_file =
-      fs::path(testing::TempDir()) / ("corpus_stderr_" + capture.filename().string() + ".txt");
+tlsdiag::test::CommandResult run_tlsdiag(const fs::path& capture) {
+  using tlsdiag::test::shell_quote;
   fs::path binary = tlsdiag::test::tlsdiag_binary();
   if (const char* b = std::getenv("TLSDIAG_CORPUS_BINARY"); b != nullptr && *b) binary = b;
-  const std::string cmd = shell_quote(binary.string()) + " analyze --format json " +
-                          shell_quote(capture.string()) + " 2>" + shell_quote(err_file.string());
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 65536> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream e(err_file);
-  r.err.assign(std::istreambuf_iterator<char>(e), std::istreambuf_iterator<char>());
-  std::error_code ec;
-  fs::remove(err_file, ec);
-  return r;
+  return tlsdiag::test::run_command(
+      shell_quote(binary.string()) + " analyze --format json " + shell_quote(capture.string()), /*keep_stderr=*/true);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -754,7 +722,7 @@ TEST_P(CorpusTrace, MatchesCatalog) {
     GTEST_SKIP() << file << ": DTLS over UDP only; tlsdiag analyses TCP connections";
   }
 
-  const RunResult run = run_tlsdiag(*dir / file);
+  const tlsdiag::test::CommandResult run = run_tlsdiag(*dir / file);
   if (run.exit_code == 2 && file.size() > 3 && file.substr(file.size() - 3) == ".gz" &&
       run.err.find("gzip") != std::string::npos) {
     stats().traces_skipped++;

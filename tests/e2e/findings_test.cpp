@@ -2,16 +2,14 @@
 // tests/adversarial/findings/, made by make_findings.py): `tlsdiag analyze` on each, checking the
 // figures that were wrong.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
 #include "support/paths.h"
+#include "support/run_command.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -20,25 +18,14 @@ namespace {
 
 fs::path findings_dir() { return tlsdiag::test::source_dir() / "tests" / "adversarial" / "findings"; }
 
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 // stdout of `tlsdiag analyze --format FORMAT CAPTURE`, which must exit 0 or 1.
 std::string analyze(const std::string& capture, std::string_view format) {
+  using tlsdiag::test::shell_quote;
   const std::string cmd = shell_quote(tlsdiag::test::tlsdiag_binary().string()) + " analyze --format " +
-                          std::string(format) + " " + shell_quote((findings_dir() / capture).string()) +
-                          " 2>/dev/null";
-  std::string out;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return out;
-  std::array<char, 65536> buf{};
-  for (std::size_t n = 0; (n = fread(buf.data(), 1, buf.size(), pipe)) > 0;) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) <= 1) << cmd;
-  return out;
+                          std::string(format) + " " + shell_quote((findings_dir() / capture).string());
+  tlsdiag::test::CommandResult run = tlsdiag::test::run_command(cmd);
+  EXPECT_TRUE(run.exit_code == 0 || run.exit_code == 1) << cmd;
+  return std::move(run.out);
 }
 
 json report_of(const std::string& capture) { return json::parse(analyze(capture, "json")); }

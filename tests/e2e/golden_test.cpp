@@ -9,12 +9,9 @@
 // "|any_of" takes a list of acceptable values.
 // Only the named fields are compared, so random bytes, ports and times do not matter.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -25,6 +22,7 @@
 #include <vector>
 
 #include "support/paths.h"
+#include "support/run_command.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -55,45 +53,12 @@ json load_json(const fs::path& path) {
   return json::parse(in);
 }
 
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
+using tlsdiag::test::shell_quote;
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-RunResult run_tlsdiag(const fs::path& capture, const fs::path& keylog) {
-  RunResult r;
-  const fs::path err_file =
-      fs::temp_directory_path() / ("tlsdiag-golden-" + capture.stem().string() + ".stderr");
+tlsdiag::test::CommandResult run_tlsdiag(const fs::path& capture, const fs::path& keylog) {
   std::string cmd = shell_quote(tlsdiag::test::tlsdiag_binary().string()) + " analyze --format json ";
   if (!keylog.empty()) cmd += "--keylog " + shell_quote(keylog.string()) + " ";
-  cmd += shell_quote(capture.string()) + " 2>" + shell_quote(err_file.string());
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return r;
-  std::array<char, 65536> buf{};
-  std::size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream err(err_file);
-  std::stringstream ss;
-  ss << err.rdbuf();
-  r.err = ss.str();
-  std::error_code ec;
-  fs::remove(err_file, ec);
-  return r;
+  return tlsdiag::test::run_command(cmd + shell_quote(capture.string()), /*keep_stderr=*/true);
 }
 
 bool is_index(const std::string& s) {
@@ -169,7 +134,7 @@ TEST_P(GoldenTest, MatchesExpectation) {
   ASSERT_TRUE(fs::exists(tlsdiag::test::tlsdiag_binary())) << "tlsdiag not built: " << tlsdiag::test::tlsdiag_binary();
 
   const fs::path keylog = keylog_for(scenario);
-  const RunResult run = run_tlsdiag(capture, keylog);
+  const tlsdiag::test::CommandResult run = run_tlsdiag(capture, keylog);
   ASSERT_TRUE(run.exit_code == 0 || run.exit_code == 1)
       << "tlsdiag exited with " << run.exit_code << " on " << capture
       << (keylog.empty() ? std::string() : " --keylog " + keylog.string()) << "\nstderr:\n" << run.err;
@@ -294,7 +259,7 @@ namespace {
 // one warning per bad line, naming it, and the good lines still decrypt the connection.
 TEST(KeyLogCli, BadLinesAreWarnedByNumberAndGoodOnesStillDecrypt) {
   const fs::path keylog = tlsdiag::test::source_dir() / "tests" / "data" / "keylog" / "bad-lines.keylog";
-  const RunResult run = run_tlsdiag(samples_dir() / "tls13-ok-openssl-keylog.pcap", keylog);
+  const tlsdiag::test::CommandResult run = run_tlsdiag(samples_dir() / "tls13-ok-openssl-keylog.pcap", keylog);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   for (int line : {28, 30, 32, 33, 34, 35, 36, 37})
     EXPECT_NE(run.err.find("bad-lines.keylog: line " + std::to_string(line) + ": "), std::string::npos)

@@ -3,17 +3,15 @@
 // tombstones (64 bytes each), and a flow holding out-of-order bytes is charged at least those
 // bytes. The expected counts below are derived from that, not read off a run.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
 #include <cstdint>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "support/packet_builder.h"
 #include "support/paths.h"
+#include "support/run_command.h"
 #include "support/pcap_file_writer.h"
 
 namespace {
@@ -26,17 +24,12 @@ namespace flags = tlsdiag::net::tcp_flags;
 
 // tlsdiag analyze --format json -j 1 ARGS PCAP, standard error dropped.
 json analyze_json(const std::string& args, const std::filesystem::path& pcap) {
-  const std::string cmd = "'" + tlsdiag::test::tlsdiag_binary().string() + "' analyze --format json -j 1 " + args +
-                          " '" + pcap.string() + "' 2>/dev/null";
-  std::string out;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return {};
-  std::array<char, 65536> buf{};
-  std::size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) <= 1) << cmd;
-  return json::parse(out, nullptr, /*allow_exceptions=*/false);
+  using tlsdiag::test::shell_quote;
+  const std::string cmd = shell_quote(tlsdiag::test::tlsdiag_binary().string()) + " analyze --format json -j 1 " + args +
+                          " " + shell_quote(pcap.string());
+  const tlsdiag::test::CommandResult run = tlsdiag::test::run_command(cmd);
+  EXPECT_TRUE(run.exit_code == 0 || run.exit_code == 1) << cmd;
+  return json::parse(run.out, nullptr, /*allow_exceptions=*/false);
 }
 
 // Packets 1 ms apart, between the client 192.0.2.1 and the server 198.51.100.2.
