@@ -6,30 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "call_log.h"
+
 namespace tlsdiag::app {
 namespace {
-
-// A report stand-in that logs every call; hold() returns null for flows it "does not print"
-// (first_packet divisible by 5), like a report under --only-failures.
-class CallLog final : public analysis::FlowSink {
- public:
-  struct Held final : analysis::HeldFlow {
-    explicit Held(std::uint64_t n) : first_packet(n) {}
-    std::uint64_t first_packet;
-  };
-  void on_flow(const analysis::FlowRecord& flow) override { log.push_back("flow " + std::to_string(flow.first_packet)); }
-  std::unique_ptr<analysis::HeldFlow> hold(analysis::FlowRecord&& flow) override {
-    log.push_back("hold " + std::to_string(flow.first_packet));
-    if (flow.first_packet % 5 == 0) return nullptr;
-    return std::make_unique<Held>(flow.first_packet);
-  }
-  void release(std::unique_ptr<analysis::HeldFlow> held) override {
-    log.push_back("release " + std::to_string(static_cast<Held&>(*held).first_packet));
-  }
-  void on_input_done(const analysis::InputResult&) override { log.push_back("input"); }
-  void on_finish() override { log.push_back("finish"); }
-  std::vector<std::string> log;
-};
 
 analysis::FlowRecord flow(std::uint64_t first_packet) {
   analysis::FlowRecord f;
