@@ -38,15 +38,25 @@ void Summary::add_flow(const analysis::FlowRecord& flow) {
   if (who < kRejectedByCount) ++by_rejected_by_[who];
   if (reason < kReasonCount && who < kRejectedByCount) ++by_cause_[reason][who];
 
-  if (v.status == Status::Failed) {
-    ServerTally& tally = failing_servers_[server_label(flow)];
-    ++tally.failed;
-    count_reason(tally.by_reason, v.reason);
-  }
+  if (v.status == Status::Failed) add_failing_server(flow);
   // JA4 hashes with SHA-256: computed once for both views.
   const std::string ja4 = flow.client_hello ? tls::ja4(*flow.client_hello).hash : std::string();
   add_client_fingerprint(flow, ja4);
   fleet_.add_flow(flow, ja4);
+}
+
+void Summary::add_failing_server(const analysis::FlowRecord& flow) {
+  std::string label = server_label(flow);
+  auto it = failing_servers_.find(label);
+  if (it == failing_servers_.end()) {
+    if (failing_servers_.size() >= kMaxFailingServers) {
+      ++failing_servers_other_;
+      return;
+    }
+    it = failing_servers_.emplace(std::move(label), ServerTally{}).first;
+  }
+  ++it->second.failed;
+  count_reason(it->second.by_reason, flow.verdict.reason);
 }
 
 // Flows without a ClientHello have no client fingerprint and are not in this view.
@@ -132,11 +142,19 @@ bool Summary::merge(const Summary& other) {
   add_stats(totals_, other.totals_);
   input_errors_.insert(input_errors_.end(), other.input_errors_.begin(), other.input_errors_.end());
   input_notes_.insert(input_notes_.end(), other.input_notes_.begin(), other.input_notes_.end());
-  for (const auto& [server, tally] : other.failing_servers_) {
-    ServerTally& mine = failing_servers_[server];  // not capped: one per failing server
-    mine.failed += tally.failed;
-    add_counts(mine.by_reason, tally.by_reason);
+  for (const auto& [server, tally] : other.failing_servers_) {  // in key order, as merge_capped goes
+    auto it = failing_servers_.find(server);
+    if (it == failing_servers_.end()) {
+      if (failing_servers_.size() >= kMaxFailingServers) {
+        failing_servers_other_ += tally.failed;
+        continue;
+      }
+      it = failing_servers_.emplace(server, ServerTally{}).first;
+    }
+    it->second.failed += tally.failed;
+    add_counts(it->second.by_reason, tally.by_reason);
   }
+  failing_servers_other_ += other.failing_servers_other_;
   merge_capped(client_fingerprints_, other.client_fingerprints_, kMaxClientFingerprints, untracked_fingerprints_,
                merge_fingerprint);
   untracked_fingerprints_.flows += other.untracked_fingerprints_.flows;

@@ -454,9 +454,11 @@ json StateCodec::tallies_json(const Summary& s) {
     failing.push_back({{"server", server}, {"failed", t.failed}, {"by_reason", reason_counts_json(t.by_reason)}});
   json fingerprints = json::array();
   for (const auto& [ja4, t] : s.client_fingerprints_) fingerprints.push_back(fingerprint_json(ja4, t));
-  return {{"failing_servers", std::move(failing)},
-          {"client_fingerprints", std::move(fingerprints)},
-          {"client_fingerprints_other", untracked_json(s.untracked_fingerprints_)}};
+  json out = {{"failing_servers", std::move(failing)},
+              {"client_fingerprints", std::move(fingerprints)},
+              {"client_fingerprints_other", untracked_json(s.untracked_fingerprints_)}};
+  if (s.failing_servers_other_ > 0) out["failing_servers_other"] = s.failing_servers_other_;  // past the cap only
+  return out;
 }
 
 json StateCodec::fingerprint_json(const Summary::Ja4& ja4, const Summary::FingerprintTally& t) {
@@ -532,7 +534,7 @@ void StateCodec::read_inputs(const json& state, Summary& s) {
 }
 
 void StateCodec::read_tallies(const json& state, Summary& s) {
-  for (const json& f : at(state, "failing_servers", as_array)) {
+  for (const json& f : capped_at(state, "failing_servers", Summary::kMaxFailingServers)) {
     Summary::ServerTally t{at(f, "failed", as_count), at(f, "by_reason", as_reason_counts)};
     if (!s.failing_servers_.emplace(at(f, "server", as_string), std::move(t)).second)
       bad("\"failing_servers\": a server is listed twice");
@@ -553,6 +555,7 @@ void StateCodec::read_tallies(const json& state, Summary& s) {
       bad("\"client_fingerprints\": " + in_quotes(ja4) + " is listed twice");
   }
   s.untracked_fingerprints_ = as_untracked<UntrackedFingerprints>(member(state, "client_fingerprints_other"));
+  if (state.contains("failing_servers_other")) s.failing_servers_other_ = at(state, "failing_servers_other", as_count);
 }
 
 void StateCodec::read_fleet(const json& state, FleetViews& fleet) {

@@ -446,6 +446,9 @@ void TextReport::write_summary() {
       out_ << "  " << label << std::string(width - label.size() + 2, ' ') << f.failed << "  "
            << analysis::name(f.top_reason) << '\n';
     }
+    if (s.failing_servers_other() > 0)
+      out_ << "  (and " << s.failing_servers_other() << " failed flows to servers past the first "
+           << Summary::kMaxFailingServers << " tracked)\n";
   }
 
   write_failing_fingerprints();

@@ -69,6 +69,9 @@ class Summary {
  public:
   // Distinct JA4 values tallied one by one; later ones go to untracked_fingerprints().
   static constexpr std::size_t kMaxClientFingerprints = 10'000;
+  // Distinct failing servers ("address:port (SNI)") tallied one by one: a capture can name a new
+  // one in every flow (a scan, random SNIs). Failures of later ones go to failing_servers_other().
+  static constexpr std::size_t kMaxFailingServers = 10'000;
 
   void add_flow(const analysis::FlowRecord& flow);
   void add_input(const analysis::InputResult& input);
@@ -105,6 +108,8 @@ class Summary {
 
   // Servers with failed handshakes, most failures first (ties by name), at most |limit| (0 = all).
   std::vector<ServerFailures> top_failing_servers(std::size_t limit) const;
+  // Failed flows to servers that came after kMaxFailingServers others: counted, not itemised.
+  std::uint64_t failing_servers_other() const { return failing_servers_other_; }
 
   // Client fingerprints (JA4 of each flow's first ClientHello), most failures first, ties by JA4;
   // at most |limit| (0 = all). |failing_only| leaves out those that never failed.
@@ -142,6 +147,7 @@ class Summary {
     std::string example_sni;
   };
 
+  void add_failing_server(const analysis::FlowRecord& flow);
   void add_client_fingerprint(const analysis::FlowRecord& flow, const std::string& ja4);
   static void merge_fingerprint(FingerprintTally& to, const FingerprintTally& from);
 
@@ -160,7 +166,8 @@ class Summary {
   analysis::InputStats totals_;
   std::vector<InputError> input_errors_;
   std::vector<std::pair<std::string, std::string>> input_notes_;
-  std::map<std::string, ServerTally> failing_servers_;
+  std::map<std::string, ServerTally> failing_servers_;  // at most kMaxFailingServers
+  std::uint64_t failing_servers_other_ = 0;
   std::map<Ja4, FingerprintTally> client_fingerprints_;
   UntrackedFingerprints untracked_fingerprints_;
   FleetViews fleet_;

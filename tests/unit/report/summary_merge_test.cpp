@@ -294,7 +294,9 @@ TEST(SummaryMerge, PastTheCapsCountsEveryFlowAndStaysBounded) {
   EXPECT_EQ(fleet.reason(Reason::ProtocolVersionMismatch).untracked_pairs, kPast);
   EXPECT_EQ(first.client_fingerprints(0).size(), Summary::kMaxClientFingerprints);
   EXPECT_EQ(first.untracked_fingerprints().flows, kPast);
-  EXPECT_EQ(first.top_failing_servers(0).size(), n);  // not capped
+  EXPECT_EQ(first.top_failing_servers(0).size(), Summary::kMaxFailingServers);
+  EXPECT_EQ(first.failing_servers_other(), kPast);
+  EXPECT_EQ(whole.failing_servers_other(), kPast);
   // Servers, clients and pairs came in key order, so the merge itemised the same ones as the run
   // did; JA4s did not, so only their counts agree.
   const auto itemised = [](const Summary& s) {
@@ -312,6 +314,20 @@ TEST(SummaryMerge, PastTheCapsCountsEveryFlowAndStaysBounded) {
   EXPECT_EQ(first.fleet().servers(0).size(), FleetViews::kMaxServers);
   EXPECT_EQ(first.fleet().untracked_servers().flows, 2 * kPast);
   EXPECT_EQ(first.client_fingerprints(0).size(), Summary::kMaxClientFingerprints);
+  EXPECT_EQ(first.top_failing_servers(0).size(), Summary::kMaxFailingServers);
+  // The rest's count survives merge_state.
+  const json state = state_to_json(whole);
+  EXPECT_EQ(state.at("failing_servers").size(), Summary::kMaxFailingServers);
+  EXPECT_EQ(state.at("failing_servers_other"), kPast);
+  std::string error;
+  const std::optional<Summary> back = summary_from_state(json::parse(state.dump()), error);
+  ASSERT_TRUE(back) << error;
+  EXPECT_EQ(back->failing_servers_other(), kPast);
+  EXPECT_FALSE(state_to_json(Summary{}).contains("failing_servers_other"));
+  // Every failed flow is in one itemised server's count or in the rest's.
+  std::uint64_t itemised_failures = 0;
+  for (const ServerFailures& f : first.top_failing_servers(0)) itemised_failures += f.failed;
+  EXPECT_EQ(itemised_failures + first.failing_servers_other(), 2 * n);
 }
 
 TEST(SummaryMerge, CountedClientsAndSuitesKeepTheirCaps) {

@@ -262,5 +262,17 @@ TEST(TerminalSafe, EscapesControlsAndBadUtf8KeepsText) {
   }
 }
 
+TEST(TextReport, FailingServersPastTheCapAreCountedUnderTheList) {
+  std::vector<FlowRecord> flows;
+  for (std::size_t i = 0; i < Summary::kMaxFailingServers + 3; ++i) {
+    FlowRecord f = version_rejected();
+    f.server.port = static_cast<std::uint16_t>(1 + i % 60000);
+    f.client_hello->sni = "s" + std::to_string(i) + ".example";  // a new failing server each time
+    flows.push_back(std::move(f));
+  }
+  const std::string out = render(ReportOptions{.max_per_reason = 1}, flows);
+  EXPECT_TRUE(contains(out, "  (and 3 failed flows to servers past the first 10000 tracked)\n")) << out.substr(out.size() - 2000);
+}
+
 }  // namespace
 }  // namespace tlsdiag::report
