@@ -4,12 +4,11 @@
 
 namespace tlsdiag::app {
 
-// A flow held through this sink: the number of its Hold call, and the report's own held form
-// once the report has seen the hold (directly, or by replay).
+// A flow held through this sink before it was connected: the number of its Hold call (what the
+// report's hold returns for it at the replay is kept in held_by_report_).
 struct DeferredSink::Token final : analysis::HeldFlow {
+  const DeferredSink* owner = nullptr;  // a report that is itself a DeferredSink has its own
   std::uint64_t id = 0;
-  bool held_by_report = false;  // hold() happened after forward_to: |held| is the report's
-  std::unique_ptr<analysis::HeldFlow> held;
 };
 
 void DeferredSink::on_flow(const analysis::FlowRecord& flow) {
@@ -29,27 +28,26 @@ void DeferredSink::take_flow(std::unique_ptr<analysis::FlowRecord> flow) {
 
 std::unique_ptr<analysis::HeldFlow> DeferredSink::hold(analysis::FlowRecord&& flow) {
   std::lock_guard lock(mutex_);
+  // Connected: the report's own answer, null or not (a flow waiting behind a long one then costs
+  // what the report keeps of it, and no token on top).
+  if (report_ != nullptr) return report_->hold(std::move(flow));
   auto token = std::make_unique<Token>();
+  token->owner = this;
   token->id = next_token_++;
-  if (report_ != nullptr) {
-    token->held_by_report = true;
-    token->held = report_->hold(std::move(flow));
-  } else {
-    calls_.push_back({Kind::Hold, token->id, std::make_unique<analysis::FlowRecord>(std::move(flow))});
-  }
+  calls_.push_back({Kind::Hold, token->id, std::make_unique<analysis::FlowRecord>(std::move(flow))});
   // Never null, unlike a report's: whether the report wants the release is not known yet.
   return token;
 }
 
 void DeferredSink::release(std::unique_ptr<analysis::HeldFlow> held) {
   std::lock_guard lock(mutex_);
-  auto& token = static_cast<Token&>(*held);
-  if (token.held_by_report) {
-    if (token.held) report_->release(std::move(token.held));
+  const auto* token = dynamic_cast<const Token*>(held.get());
+  if (token == nullptr || token->owner != this) {
+    report_->release(std::move(held));  // held while connected: the report's own
   } else if (report_ != nullptr) {
-    release_to_report(token.id);
+    release_to_report(token->id);
   } else {
-    calls_.push_back({Kind::Release, token.id, nullptr});
+    calls_.push_back({Kind::Release, token->id, nullptr});
   }
 }
 

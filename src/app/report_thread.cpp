@@ -103,13 +103,12 @@ void ReportThread::deliver(Call& call) {
       next_.on_flow(*call.flow);
       return;
     case Kind::Hold:
-      held_.emplace(call.token, next_.hold(std::move(*call.flow)));
+      held_.push_back(next_.hold(std::move(*call.flow)));  // tokens come in order: this is call.token
       return;
     case Kind::Release: {
-      const auto it = held_.find(call.token);
-      if (it == held_.end()) return;
-      std::unique_ptr<analysis::HeldFlow> held = std::move(it->second);
-      held_.erase(it);
+      if (call.token < first_held_ || call.token - first_held_ >= held_.size()) return;
+      std::unique_ptr<analysis::HeldFlow> held = std::move(held_[call.token - first_held_]);
+      for (; !held_.empty() && !held_.front(); ++first_held_) held_.pop_front();
       if (held) next_.release(std::move(held));
       return;
     }

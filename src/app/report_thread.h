@@ -19,7 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
+#include <deque>
 #include <vector>
 
 #include "tlsdiag/analysis/flow_sink.h"
@@ -74,8 +74,11 @@ class ReportThread final : public analysis::FlowSink {
   bool draining_ = false;  // drain() waits: deliver whatever is queued
   std::exception_ptr error_;
   std::uint64_t next_token_ = 1;
-  // Report thread only: what |next|.hold returned, until the release (null: nothing to release).
-  std::unordered_map<std::uint64_t, std::unique_ptr<analysis::HeldFlow>> held_;
+  // Report thread only: what |next|.hold returned for token first_held_ + i, until its release
+  // (null: nothing to release, or released). Tokens are numbered in order of hold, so the deque
+  // spans the oldest flow still held to the newest: 8 bytes each, not a hash node.
+  std::deque<std::unique_ptr<analysis::HeldFlow>> held_;
+  std::uint64_t first_held_ = 1;
   std::thread thread_;  // last: starts once the members it uses exist
 };
 
