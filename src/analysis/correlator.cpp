@@ -227,8 +227,6 @@ bool keeps_owned(const tls::TlsEventBody& body) {
   return std::holds_alternative<tls::EncryptedRecord>(body) || std::holds_alternative<tls::ChangeCipherSpec>(body) ||
          std::holds_alternative<tls::Alert>(body) || std::holds_alternative<tls::HandshakeSeen>(body);
 }
-// A held flow: what the report keeps of it (its rendered output is in the report's spill store).
-constexpr std::size_t kHeldBytes = 64;
 // The deque's share per entry: 512-byte blocks of entries and a pointer to each block.
 template <class T>
 constexpr std::size_t kSlotBytes = (heap_block(512 / sizeof(T) * sizeof(T)) + 2 * sizeof(void*)) / (512 / sizeof(T)) + 1;
@@ -244,7 +242,7 @@ void Correlator::recharge(Entry& entry, bool recount_owned) {
     if (recount_owned || entry.owned == 0) entry.owned = owned_bytes(*f);  // 0: not counted yet
     now += heap_block(sizeof(FlowRecord)) + entry.owned + growing_bytes(*f);
   }
-  if (entry.held) now += kHeldBytes;
+  if (entry.held) now += entry.owned;  // what the sink keeps of it
   budget_->adjust(entry.charged, now);
   entry.charged = now;
 }
@@ -416,10 +414,15 @@ void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Ti
   } else if (!first) {
     // An earlier flow is still open: the sink keeps what it needs until this flow's turn, so a
     // waiting flow does not hold its whole record (memory stays flat behind one long flow).
+    const std::size_t record_bytes = entry.charged;
     entry.held = next_.hold(std::move(flow));
     entry.flow.reset();
-    if (!entry.held) forget(id);  // the sink has nothing left to do at its turn
-    else recharge(entry);
+    if (entry.held) {
+      entry.owned = static_cast<std::uint32_t>(std::min<std::size_t>(next_.held_bytes(record_bytes), UINT32_MAX));
+      recharge(entry);
+    } else {
+      forget(id);  // the sink has nothing left to do at its turn
+    }
   }
   if (ordered_) release_closed();
 }

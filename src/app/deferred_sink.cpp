@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "tlsdiag/util/memory_budget.h"
+
 namespace tlsdiag::app {
 
 // A flow held through this sink before it was connected: the number of its Hold call (what the
@@ -37,6 +39,12 @@ std::unique_ptr<analysis::HeldFlow> DeferredSink::hold(analysis::FlowRecord&& fl
   calls_.push_back({Kind::Hold, token->id, std::make_unique<analysis::FlowRecord>(std::move(flow))});
   // Never null, unlike a report's: whether the report wants the release is not known yet.
   return token;
+}
+
+std::size_t DeferredSink::held_bytes(std::size_t record_bytes) const {
+  std::lock_guard lock(mutex_);
+  if (report_ != nullptr) return report_->held_bytes(record_bytes);
+  return heap_block(sizeof(Token)) + record_bytes;
 }
 
 void DeferredSink::release(std::unique_ptr<analysis::HeldFlow> held) {

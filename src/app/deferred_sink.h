@@ -30,6 +30,8 @@ class DeferredSink final : public analysis::FlowSink {
   void take_flow(std::unique_ptr<analysis::FlowRecord> flow) override;
   std::unique_ptr<analysis::HeldFlow> hold(analysis::FlowRecord&& flow) override;
   void release(std::unique_ptr<analysis::HeldFlow> held) override;
+  // Connected: the report's own figure. Recording: a token, and the whole record in calls_.
+  std::size_t held_bytes(std::size_t record_bytes) const override;
   void on_input_done(const analysis::InputResult&) override {}
   void on_finish() override {}
 

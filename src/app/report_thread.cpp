@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "tlsdiag/util/memory_budget.h"
+
 namespace tlsdiag::app {
 
 struct ReportThread::Token final : analysis::HeldFlow {
@@ -36,6 +38,10 @@ std::unique_ptr<analysis::HeldFlow> ReportThread::hold(analysis::FlowRecord&& fl
 
 void ReportThread::release(std::unique_ptr<analysis::HeldFlow> held) {
   push(Call{Kind::Release, static_cast<const Token&>(*held).id, nullptr});
+}
+
+std::size_t ReportThread::held_bytes(std::size_t record_bytes) const {
+  return heap_block(sizeof(Token)) + sizeof(held_.front()) + next_.held_bytes(record_bytes);
 }
 
 void ReportThread::push(Call call) {

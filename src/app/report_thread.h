@@ -43,6 +43,9 @@ class ReportThread final : public analysis::FlowSink {
   void take_flow(std::unique_ptr<analysis::FlowRecord> flow) override;
   std::unique_ptr<analysis::HeldFlow> hold(analysis::FlowRecord&& flow) override;
   void release(std::unique_ptr<analysis::HeldFlow> held) override;
+  // The token and its slot here, and what |next| keeps (asked on this thread: |next|'s figure
+  // must not depend on what the report thread is doing).
+  std::size_t held_bytes(std::size_t record_bytes) const override;
   void on_input_done(const analysis::InputResult&) override {}
   void on_finish() override {}
 

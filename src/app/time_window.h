@@ -32,6 +32,7 @@ class WindowSink final : public analysis::FlowSink {
   void on_flow(const analysis::FlowRecord& flow) override;
   std::unique_ptr<analysis::HeldFlow> hold(analysis::FlowRecord&& flow) override;
   void release(std::unique_ptr<analysis::HeldFlow> held) override;
+  std::size_t held_bytes(std::size_t record_bytes) const override { return next_.held_bytes(record_bytes); }
   void on_input_done(const analysis::InputResult& result) override;
   void on_finish() override { next_.on_finish(); }
 

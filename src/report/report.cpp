@@ -6,6 +6,7 @@
 #include "tlsdiag/report/json_report.h"
 #include "tlsdiag/report/jsonl_report.h"
 #include "tlsdiag/report/text_report.h"
+#include "tlsdiag/util/memory_budget.h"
 
 namespace tlsdiag::report {
 
@@ -71,6 +72,8 @@ std::unique_ptr<analysis::HeldFlow> Report::hold(analysis::FlowRecord&& flow) {
   held->ref = store_.append(text_);
   return held;
 }
+
+std::size_t Report::held_bytes(std::size_t) const { return heap_block(sizeof(HeldOutput)); }
 
 void Report::release(std::unique_ptr<analysis::HeldFlow> held) {
   const auto& h = static_cast<const HeldOutput&>(*held);

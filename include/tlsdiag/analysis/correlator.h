@@ -73,7 +73,9 @@ class Correlator : public tls::TlsEventSink {
     std::unique_ptr<HeldFlow> held;     // a closed flow waiting for an earlier one (ordered mode)
     bool closed = false;
     bool report = false;
-    std::uint32_t owned = 0;  // what the record owns besides steps, alerts, history (recharge)
+    // Open: what the record owns besides steps, alerts, history (recharge). Held: what the sink
+    // keeps for the flow (FlowSink::held_bytes).
+    std::uint32_t owned = 0;
     std::size_t charged = 0;  // bytes charged to the memory budget
     bool live() const { return pending || flow || held; }
   };

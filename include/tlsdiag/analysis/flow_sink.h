@@ -75,6 +75,10 @@ class FlowSink {
   virtual void release(std::unique_ptr<HeldFlow> held) {
     on_flow(static_cast<const HeldRecord&>(*held).flow);
   }
+  // The heap bytes (util/memory_budget.h) that what hold() returned keeps, for a flow whose
+  // record took |record_bytes| with all it owns: the correlator charges them to --memory-limit
+  // while the flow waits. The default keeps the whole record.
+  virtual std::size_t held_bytes(std::size_t record_bytes) const { return record_bytes; }
 
  private:
   struct HeldRecord final : HeldFlow {

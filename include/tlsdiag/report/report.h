@@ -47,6 +47,9 @@ class Report : public analysis::FlowSink {
   // (in store()), and is written by release() exactly as on_flow would have written it.
   std::unique_ptr<analysis::HeldFlow> hold(analysis::FlowRecord&& flow) final;
   void release(std::unique_ptr<analysis::HeldFlow> held) final;
+  // A held flow's output is in the store (its 4 MiB in memory, the rest in a file, outside the
+  // budget): what stays per flow is a small handle.
+  std::size_t held_bytes(std::size_t record_bytes) const final;
 
   const Summary& summary() const { return summary_; }
   const ReportOptions& options() const { return opts_; }

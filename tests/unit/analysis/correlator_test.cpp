@@ -391,6 +391,46 @@ TEST(Correlator, MemoryBudgetChargesWhatRecordsOwnAndTheEntriesBehindALongFlow) 
   EXPECT_EQ(budget.used(), 0u);
 }
 
+// A flow held behind an earlier one is charged what the sink says it keeps of it.
+class HeldBytesSink final : public FlowSink {
+ public:
+  explicit HeldBytesSink(std::size_t bytes) : bytes_(bytes) {}
+  void on_flow(const FlowRecord&) override {}
+  void on_input_done(const InputResult&) override {}
+  void on_finish() override {}
+  std::size_t held_bytes(std::size_t) const override { return bytes_; }
+
+ private:
+  std::size_t bytes_;
+};
+
+// Budget used once flow 2 has closed behind the still-open flow 1.
+std::size_t used_with_flow_2_held(FlowSink& sink, std::size_t* before_close = nullptr) {
+  MemoryBudget budget;
+  Correlator c(sink, "held.pcap");
+  c.set_memory_budget(&budget);
+  c.on_open(info(1));
+  c.on_tls(event(1, kC2S, client_hello()));
+  c.on_open(info(2));
+  c.on_tls(event(2, kC2S, client_hello()));
+  if (before_close != nullptr) *before_close = budget.used();
+  c.on_close(2, CloseReason::Fin, Timestamp{3'000'000}, payload_stats(200, 0));
+  const std::size_t used = budget.used();
+  c.on_close(1, CloseReason::Fin, Timestamp{4'000'000}, payload_stats(200, 0));
+  c.on_end(Timestamp{4'000'000});
+  EXPECT_EQ(budget.used(), 0u);
+  return used;
+}
+
+TEST(Correlator, AHeldFlowIsChargedWhatTheSinkKeepsOfIt) {
+  HeldBytesSink small(1'000), large(5'000);
+  EXPECT_EQ(used_with_flow_2_held(large) - used_with_flow_2_held(small), 4'000u);
+  // The default sink keeps the whole record: the charge stays what the record cost.
+  RecordingFlowSink whole;
+  std::size_t before = 0;
+  EXPECT_EQ(used_with_flow_2_held(whole, &before), before);
+}
+
 // A flow with a million gaps keeps a bounded list of notes, the last one counting the rest.
 TEST(Correlator, NotesAreCappedAndTheRestCounted) {
   RecordingFlowSink sink;

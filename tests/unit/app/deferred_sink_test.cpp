@@ -70,6 +70,14 @@ TEST(DeferredSink, TheReportSeesTheSameCallsWhereverTheInputIsConnected) {
   }
 }
 
+TEST(DeferredSink, AHeldFlowCostsTheRecordUntilConnectedThenWhatTheReportKeeps) {
+  CallLog report;  // keeps whole records, as FlowSink's default says
+  DeferredSink deferred;
+  EXPECT_GE(deferred.held_bytes(1'000), 1'000u + 32u);  // the record, recorded, and a token
+  deferred.forward_to(report);
+  EXPECT_EQ(deferred.held_bytes(1'000), 1'000u);
+}
+
 TEST(DeferredSink, RecordsUntilConnected) {
   CallLog report;
   DeferredSink deferred;

@@ -75,6 +75,13 @@ TEST(ReportThread, DrainRethrowsWhatTheReportThrewAndLaterCallsToo) {
   EXPECT_THROW(threaded.take_flow(flow(6)), std::runtime_error);
 }
 
+TEST(ReportThread, AHeldFlowCostsItsTokenAndWhatTheReportKeeps) {
+  CallLog report;  // keeps whole records, as FlowSink's default says
+  ReportThread threaded(report);
+  EXPECT_EQ(threaded.held_bytes(1'000) - threaded.held_bytes(0), 1'000u);
+  EXPECT_GE(threaded.held_bytes(0), 40u);  // a token (a heap block of at least 32) and its slot
+}
+
 TEST(ReportThread, DestroyedWithoutDrainStopsWithoutDelivering) {
   CallLog report;
   {
