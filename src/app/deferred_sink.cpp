@@ -42,8 +42,7 @@ std::unique_ptr<analysis::HeldFlow> DeferredSink::hold(analysis::FlowRecord&& fl
 }
 
 std::size_t DeferredSink::held_bytes(std::size_t record_bytes) const {
-  std::lock_guard lock(mutex_);
-  if (report_ != nullptr) return report_->held_bytes(record_bytes);
+  if (const analysis::FlowSink* report = connected_.load(std::memory_order_acquire)) return report->held_bytes(record_bytes);
   return heap_block(sizeof(Token)) + record_bytes;
 }
 
@@ -85,6 +84,7 @@ void DeferredSink::replay(Call& call) {
 void DeferredSink::forward_to(analysis::FlowSink& report) {
   std::lock_guard lock(mutex_);
   report_ = &report;
+  connected_.store(&report, std::memory_order_release);
   for (Call& call : calls_) replay(call);
   calls_.clear();
   calls_.shrink_to_fit();
