@@ -45,18 +45,22 @@ void Summary::add_flow(const analysis::FlowRecord& flow) {
   fleet_.add_flow(flow, ja4);
 }
 
-void Summary::add_failing_server(const analysis::FlowRecord& flow) {
-  std::string label = server_label(flow);
-  auto it = failing_servers_.find(label);
-  if (it == failing_servers_.end()) {
-    if (failing_servers_.size() >= kMaxFailingServers) {
-      ++failing_servers_other_;
-      return;
-    }
-    it = failing_servers_.emplace(std::move(label), ServerTally{}).first;
+// The tally of |label|, made while fewer than kMaxFailingServers are kept; past that null, and
+// its |failed| flows are counted in failing_servers_other_.
+Summary::ServerTally* Summary::failing_server(std::string label, std::uint64_t failed) {
+  if (auto it = failing_servers_.find(label); it != failing_servers_.end()) return &it->second;
+  if (failing_servers_.size() >= kMaxFailingServers) {
+    failing_servers_other_ += failed;
+    return nullptr;
   }
-  ++it->second.failed;
-  count_reason(it->second.by_reason, flow.verdict.reason);
+  return &failing_servers_.emplace(std::move(label), ServerTally{}).first->second;
+}
+
+void Summary::add_failing_server(const analysis::FlowRecord& flow) {
+  if (ServerTally* tally = failing_server(server_label(flow), 1)) {
+    ++tally->failed;
+    count_reason(tally->by_reason, flow.verdict.reason);
+  }
 }
 
 // Flows without a ClientHello have no client fingerprint and are not in this view.
@@ -143,16 +147,10 @@ bool Summary::merge(const Summary& other) {
   input_errors_.insert(input_errors_.end(), other.input_errors_.begin(), other.input_errors_.end());
   input_notes_.insert(input_notes_.end(), other.input_notes_.begin(), other.input_notes_.end());
   for (const auto& [server, tally] : other.failing_servers_) {  // in key order, as merge_capped goes
-    auto it = failing_servers_.find(server);
-    if (it == failing_servers_.end()) {
-      if (failing_servers_.size() >= kMaxFailingServers) {
-        failing_servers_other_ += tally.failed;
-        continue;
-      }
-      it = failing_servers_.emplace(server, ServerTally{}).first;
+    if (ServerTally* mine = failing_server(server, tally.failed)) {
+      mine->failed += tally.failed;
+      add_counts(mine->by_reason, tally.by_reason);
     }
-    it->second.failed += tally.failed;
-    add_counts(it->second.by_reason, tally.by_reason);
   }
   failing_servers_other_ += other.failing_servers_other_;
   merge_capped(client_fingerprints_, other.client_fingerprints_, kMaxClientFingerprints, untracked_fingerprints_,

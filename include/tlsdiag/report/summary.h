@@ -147,6 +147,7 @@ class Summary {
     std::string example_sni;
   };
 
+  ServerTally* failing_server(std::string label, std::uint64_t failed);
   void add_failing_server(const analysis::FlowRecord& flow);
   void add_client_fingerprint(const analysis::FlowRecord& flow, const std::string& ja4);
   static void merge_fingerprint(FingerprintTally& to, const FingerprintTally& from);
