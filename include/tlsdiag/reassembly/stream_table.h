@@ -46,9 +46,11 @@ struct ReassemblyLimits {
   std::size_t max_buffered_bytes_per_direction = 1 << 20;  // out-of-order bytes held
   std::size_t max_out_of_order_segments = 4096;            // per direction
   std::size_t max_flows = 1'000'000;  // open flows; past it evict the least recently active
-  // How long (capture time) a closed tuple absorbs trailing segments: 2 x MSL, as TIME-WAIT
-  // (RFC 9293 §3.4.2, MSL = 2 minutes).
-  std::int64_t tombstone_ns = 240'000'000'000;
+  // How long (capture time) a closed tuple absorbs trailing segments: Linux's TIME-WAIT (60 s,
+  // TCP_TIMEWAIT_LEN), after which the endpoints themselves may reuse the tuple. RFC 9293's 2 x MSL
+  // (240 s) kept four times as many tombstones for segments no stack sends that late (Zeek forgets
+  // a closed connection after 5 s); a SYN with a new ISN opens a new flow either way.
+  std::int64_t tombstone_ns = 60'000'000'000;
 };
 
 struct ReassemblyStats {

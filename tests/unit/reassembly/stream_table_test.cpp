@@ -425,10 +425,21 @@ TEST(StreamTable, TombstonesAreForgottenAfterTheirLifetime) {
   Harness h;
   h.wire.c2s({.flags = kSyn, .seq = 1000});
   h.wire.s2c({.flags = kRst | kAck, .seq = 0, .ack = 1001});
-  h.wire.wait(241'000'000'000);  // past 2 MSL
+  h.wire.wait(61'000'000'000);  // past TIME-WAIT (60 s)
   h.wire.c2s({.flags = kAck, .seq = 1001, .ack = 1});
   EXPECT_EQ(h.table.stats().tombstones_forgotten, 1U);
   EXPECT_EQ(h.table.stats().flows_seen, 2U);
+}
+
+TEST(StreamTable, TombstonesAbsorbTrailingSegmentsForTheWholeTimeWait) {
+  Harness h;
+  h.wire.c2s({.flags = kSyn, .seq = 1000});
+  h.wire.s2c({.flags = kRst | kAck, .seq = 0, .ack = 1001});
+  h.wire.wait(59'000'000'000);
+  h.wire.c2s({.flags = kAck, .seq = 1001, .ack = 1});
+  EXPECT_EQ(h.table.stats().tombstones_forgotten, 0U);
+  EXPECT_EQ(h.table.stats().late_segments, 1U);
+  EXPECT_EQ(h.table.stats().flows_seen, 1U);
 }
 
 TEST(StreamTable, TombstonesAreCappedAtTheFlowCap) {
