@@ -197,15 +197,24 @@ std::size_t heap_bytes(const std::vector<std::string>& v) {
   for (const std::string& s : v) n += heap_bytes(s);
   return n;
 }
-std::size_t heap_bytes(const std::optional<tls::ClientHello>& h) {
-  if (!h) return 0;
+std::size_t heap_bytes(const tls::ClientHello* h) {
+  if (h == nullptr) return 0;
   return heap_bytes(h->cipher_suites) + heap_bytes(h->compression_methods) + heap_bytes(h->extensions) +
          heap_bytes(h->supported_versions) + heap_bytes(h->sni) + heap_bytes(h->alpn) + heap_bytes(h->groups) +
          heap_bytes(h->ec_point_formats) + heap_bytes(h->signature_algorithms) + heap_bytes(h->key_share_groups) +
          heap_bytes(h->psk_key_exchange_modes);
 }
-std::size_t heap_bytes(const std::optional<tls::ServerHello>& h) {
-  return h ? heap_bytes(h->extensions) + heap_bytes(h->alpn) : 0;
+std::size_t heap_bytes(const tls::ServerHello* h) {
+  return h != nullptr ? heap_bytes(h->extensions) + heap_bytes(h->alpn) : 0;
+}
+// std::optional or Boxed: a boxed one owns its block too.
+template <class T>
+std::size_t heap_bytes(const std::optional<T>& h) {
+  return heap_bytes(h ? &*h : nullptr);
+}
+template <class T>
+std::size_t heap_bytes(const Boxed<T>& h) {
+  return h ? heap_block(sizeof(T)) + heap_bytes(&*h) : 0;
 }
 // What a record owns that few events change: the hellos, certificates, notes, a non-TLS prefix
 // (the certificate findings are shared with the certificate cache).

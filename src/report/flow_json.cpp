@@ -34,8 +34,8 @@ json endpoint_json(const net::Endpoint& ep) { return {{"ip", net::to_string(ep.i
 
 json nullable(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
-template <typename T, typename ToJson>
-json or_null(const std::optional<T>& value, ToJson to_json) {
+template <typename Optional, typename ToJson>  // std::optional or Boxed
+json or_null(const Optional& value, ToJson to_json) {
   return value ? json(to_json(*value)) : json(nullptr);
 }
 

@@ -308,8 +308,8 @@ void verdict_json(W& w, const analysis::Verdict& v) {
   });
 }
 
-template <typename T, typename Body>
-void optional_field(W& w, std::string_view k, const std::optional<T>& value, Body body) {
+template <typename Optional, typename Body>  // std::optional or Boxed
+void optional_field(W& w, std::string_view k, const Optional& value, Body body) {
   w.key(k);
   if (value) body(*value);
   else w.null();

@@ -92,6 +92,11 @@ struct Toucher {
     mix(v.has_value());
     if (v) (*this)(*v);
   }
+  template <class T>
+  void operator()(const Boxed<T>& v) {
+    mix(v.has_value());
+    if (v) (*this)(*v);
+  }
   void operator()(Timestamp ts) { mix(static_cast<std::uint64_t>(ts.ns)); }
   void operator()(const net::Endpoint& ep) {
     mix(ep.ip.family);

@@ -10,6 +10,7 @@
 #include "tlsdiag/analysis/verdict.h"
 #include "tlsdiag/reassembly/flow.h"
 #include "tlsdiag/tls/messages.h"
+#include "tlsdiag/util/boxed.h"
 
 namespace tlsdiag::analysis {
 
@@ -85,8 +86,9 @@ struct FlowRecord {
   bool roles_from_client_hello = false;  // no SYN: client decided by who sent the ClientHello
 
   std::optional<tls::ClientHello> client_hello;
-  std::optional<tls::ServerHello> hello_retry_request;
-  std::optional<tls::ClientHello> second_client_hello;  // after a HelloRetryRequest
+  // Only after a HelloRetryRequest: on the heap, not in every record.
+  Boxed<tls::ServerHello> hello_retry_request;
+  Boxed<tls::ClientHello> second_client_hello;
   std::optional<tls::ServerHello> server_hello;
   std::vector<CertificateRecord> certificates;
   std::uint32_t certificate_count = 0;
