@@ -373,7 +373,7 @@ void Correlator::report_decided(reassembly::FlowId id, FlowRecord& flow, Timesta
   if (stats) flow.stats = *stats;
   flow.close_reason = reassembly::CloseReason::Open;
   flow.last_seen = std::max(flow.last_seen, now);
-  finalize(flow, trust_, certificates_.get());
+  if (finalize_) finalize(flow, trust_, certificates_.get());
   ++stats_.flows_reported;
   next_.take_flow(std::move(lookup(id)->flow));
   forget(id);  // what the connection does next is not looked at
@@ -409,7 +409,7 @@ void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Ti
   entry.closed = true;
   entry.report = attempted_tls(flow);
   if (entry.report) {
-    finalize(flow, trust_, certificates_.get());
+    if (finalize_) finalize(flow, trust_, certificates_.get());
     ++stats_.flows_reported;
   } else {
     ++(any_payload ? stats_.flows_not_tls : stats_.flows_without_payload);

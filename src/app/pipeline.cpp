@@ -4,6 +4,7 @@
 
 #include "report_thread.h"
 #include "tlsdiag/analysis/correlator.h"
+#include "tlsdiag/analysis/finalizer.h"
 #include "tlsdiag/capture/file_source.h"
 #include "tlsdiag/capture/merged_source.h"
 #include "tlsdiag/capture/read_ahead.h"
@@ -68,16 +69,19 @@ std::string memory_note(std::uint64_t evicted, std::size_t limit) {
 
 namespace {
 
-// Source -> PacketDecoder -> StreamTable -> Dissector -> Correlator(ordered) -> |report|, for an
-// opened capture::FileSource or capture::MergedSource.
+// Source -> PacketDecoder -> StreamTable -> Dissector -> Correlator(ordered) -> [ReportThread ->]
+// Finalizer -> |report|, for an opened capture::FileSource or capture::MergedSource. With a report
+// thread, flows are judged on it.
 template <class Source>
 void run_chain(Source& source, const PipelineOptions& options, analysis::FlowSink& report,
                analysis::InputResult& result) {
   MemoryBudget budget(options.memory_limit);  // first: the stages charge it until they are gone
+  analysis::Finalizer finalizer(report, options.trust);
   std::optional<ReportThread> report_thread;
-  if (options.report_thread) report_thread.emplace(report);
-  analysis::FlowSink& flows_to = report_thread ? *report_thread : report;
-  analysis::Correlator correlator(flows_to, result.info.path, /*ordered=*/true, options.trust);
+  if (options.report_thread) report_thread.emplace(finalizer);
+  analysis::FlowSink& flows_to = report_thread ? static_cast<analysis::FlowSink&>(*report_thread) : finalizer;
+  analysis::Correlator correlator(flows_to, result.info.path, /*ordered=*/true);
+  correlator.defer_finalize();
   tls::Dissector dissector(correlator, options.keys, options.tls);
   reassembly::ReassemblyLimits limits = options.reassembly;
   limits.max_flows = options.max_flows;

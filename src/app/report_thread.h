@@ -1,7 +1,7 @@
 #pragma once
-// ReportThread: runs the stages after the correlator (the report's summary, rendering, spilling
-// and writing) on a thread of their own, so that one input's analysis and its report use two
-// cores.
+// ReportThread: runs the stages after the correlator (judging each flow: analysis::Finalizer;
+// the report's summary, rendering, spilling and writing) on a thread of their own, so that one
+// input's analysis and its report use two cores.
 //
 // Input: one Correlator's calls (take_flow / on_flow, hold, release) on the analysis thread.
 // Output: the same calls, in the same order, on |next|, from the report thread; so the output

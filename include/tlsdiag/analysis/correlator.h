@@ -1,6 +1,7 @@
 #pragma once
 // Correlator: the analysis stage. Input: TlsEvents and the flow lifecycle. Output: one FlowRecord
-// per flow that carried payload, with its verdict, when the flow closes (FlowSink::on_flow).
+// per flow that carried payload, with its verdict, when the flow closes (FlowSink::on_flow);
+// without the verdict after defer_finalize(), for an analysis::Finalizer downstream to judge.
 // Flows without any payload (a lone SYN, a scan) are counted, not reported.
 // Ordered mode (files): flows are released in order of their first packet, each as soon as it
 // and every earlier flow have closed; one that closes behind a still-open earlier flow goes to
@@ -51,6 +52,9 @@ class Correlator : public tls::TlsEventSink {
   // --memory-limit: the records of open flows, what is held of flows waiting for their turn, and
   // the table of entries are charged to |budget| (util/memory_budget.h).
   void set_memory_budget(MemoryBudget* budget) { budget_ = budget; }
+  // Hands records on without their verdict, for an analysis::Finalizer further down the chain
+  // (possibly on another thread) to judge; by default the correlator judges them itself.
+  void defer_finalize() { finalize_ = false; }
   // Unordered mode: report a flow once its outcome is known, counters from |streams|.
   void report_when_decided(const reassembly::FlowStatsQuery& streams) { streams_ = &streams; }
 
@@ -95,6 +99,7 @@ class Correlator : public tls::TlsEventSink {
   std::string source_file_;
   bool ordered_;
   x509_store_st* trust_;
+  bool finalize_ = true;
   const reassembly::FlowStatsQuery* streams_ = nullptr;  // set: report flows once decided
   MemoryBudget* budget_ = nullptr;
   std::size_t span_charged_ = 0;  // flows_'s slots, charged to budget_

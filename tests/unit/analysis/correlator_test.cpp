@@ -1,6 +1,7 @@
 // Correlator: history letters (Zeek's ssl_history: client upper case, server lower case), role
 // swaps, which flows are reported, and the ordered release of flows by first packet.
 #include "tlsdiag/analysis/correlator.h"
+#include "tlsdiag/analysis/finalizer.h"
 
 #include <cstdint>
 #include <string>
@@ -264,6 +265,74 @@ TEST(Correlator, KeepsHellosCertificatesAlertsAndCounts) {
   EXPECT_EQ(f.notes[0], "server record: truncated at stream byte 1234");
   EXPECT_EQ(f.notes[1], "99 bytes missing from the server stream (not captured)");
   EXPECT_EQ(f.close_reason, CloseReason::Fin);
+}
+
+// ---- judging the flows here or in a Finalizer downstream ------------------------------------------
+
+// Two flows, the first open while the second closes (so the second is held): one a handshake the
+// server refused with a fatal alert, one whose TLS 1.2 handshake completed.
+void feed_refused_and_completed(Correlator& c) {
+  c.on_open(info(1));
+  c.on_open(info(2));
+  c.on_tls(event(2, kC2S, client_hello()));
+  c.on_tls(event(2, kS2C, server_hello(0x0303)));
+  c.on_tls(event(2, kS2C, tls::ChangeCipherSpec{}));
+  c.on_tls(event(2, kS2C, tls::EncryptedRecord{22, 40}));
+  c.on_tls(event(2, kC2S, tls::ChangeCipherSpec{}));
+  c.on_tls(event(2, kC2S, tls::EncryptedRecord{22, 40}));
+  c.on_tls(event(2, kC2S, tls::EncryptedRecord{23, 300}));
+  c.on_close(2, CloseReason::Fin, Timestamp{2'000'009}, payload_stats(600, 900));
+  c.on_tls(event(1, kC2S, client_hello()));
+  c.on_tls(event(1, kS2C, tls::Alert{2, 40, false}));
+  c.on_close(1, CloseReason::Fin, Timestamp{2'000'010}, payload_stats(300, 7));
+  c.on_end(Timestamp{2'000'010});
+}
+
+TEST(Correlator, DeferredFinalizeHandsOnRecordsWithoutAVerdict) {
+  RecordingFlowSink sink;
+  Correlator c(sink, "defer.pcap");
+  c.defer_finalize();
+  feed_refused_and_completed(c);
+  ASSERT_EQ(sink.ids(), (std::vector<FlowId>{1, 2}));
+  for (const FlowRecord& f : sink.flows) {
+    EXPECT_FALSE(f.established);
+    EXPECT_EQ(f.verdict.status, Status::Incomplete);
+    EXPECT_TRUE(f.verdict.explanation.empty());
+  }
+}
+
+// A Finalizer after a deferring correlator gives every sink call the record the correlator would
+// have judged itself: through take_flow (flow 1) and through hold / release (flow 2).
+TEST(Correlator, AFinalizerDownstreamJudgesAsTheCorrelatorWould) {
+  RecordingFlowSink direct_sink;
+  Correlator direct(direct_sink, "judge.pcap");
+  feed_refused_and_completed(direct);
+
+  RecordingFlowSink staged_sink;
+  Finalizer finalizer(staged_sink);
+  Correlator staged(finalizer, "judge.pcap");
+  staged.defer_finalize();
+  feed_refused_and_completed(staged);
+
+  ASSERT_EQ(direct_sink.ids(), (std::vector<FlowId>{1, 2}));
+  ASSERT_EQ(staged_sink.ids(), direct_sink.ids());
+  EXPECT_EQ(direct_sink.flows[0].verdict.reason, Reason::NoSharedCipher);
+  EXPECT_EQ(direct_sink.flows[0].verdict.rejected_by, RejectedBy::Server);
+  EXPECT_TRUE(direct_sink.flows[1].established);
+  EXPECT_EQ(direct_sink.flows[1].verdict.reason, Reason::Ok);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const Verdict& want = direct_sink.flows[i].verdict;
+    const Verdict& got = staged_sink.flows[i].verdict;
+    EXPECT_EQ(got.status, want.status);
+    EXPECT_EQ(got.rejected_by, want.rejected_by);
+    EXPECT_EQ(got.reason, want.reason);
+    EXPECT_EQ(got.confidence, want.confidence);
+    EXPECT_EQ(got.explanation, want.explanation);
+    EXPECT_EQ(got.remediation, want.remediation);
+    EXPECT_EQ(got.evidence, want.evidence);
+    EXPECT_EQ(staged_sink.flows[i].established, direct_sink.flows[i].established);
+    EXPECT_EQ(staged_sink.flows[i].warnings, direct_sink.flows[i].warnings);
+  }
 }
 
 // ---- which flows are reported, and in which order -----------------------------------------------
