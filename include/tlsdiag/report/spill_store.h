@@ -22,7 +22,7 @@ namespace tlsdiag::report {
 
 class SpillStore {
  public:
-  static constexpr std::size_t kDefaultMemoryBudget = 4u << 20;
+  static constexpr std::size_t kDefaultMemoryBudget = 1u << 20;
   static constexpr std::size_t kDefaultChunkBytes = 256u << 10;
 
   struct Ref {
