@@ -2,7 +2,9 @@
 
 #include <array>
 
+#include "tlsdiag/report/json_indent.h"
 #include "tlsdiag/report/flow_json.h"
+#include "tlsdiag/report/flow_json_text.h"
 #include "tlsdiag/report/summary_state.h"
 #include "tlsdiag/report/summary_writer.h"
 
@@ -90,8 +92,13 @@ void write_json_document(std::ostream& out, std::string_view version, const std:
   out.flush();
 }
 
+// The JSON Lines writer's compact text, laid out for the document: byte for byte
+// document_item(flow_to_json(flow)), without a nlohmann::json per flow (a third of the time).
 std::optional<std::size_t> JsonReport::render_flow(const analysis::FlowRecord& flow, std::string& text) {
-  text = document_item(flow_to_json(flow));
+  compact_.clear();
+  append_flow_json(compact_, flow);
+  text.clear();
+  append_indented_json(text, compact_, 2);
   return 0;
 }
 

@@ -39,6 +39,7 @@ class JsonReport : public Report {
 
  private:
   std::ostream& out_;
+  std::string compact_;  // render_flow's compact JSON, before it is laid out
   std::vector<SpillStore::Ref> flows_;  // each flow already dumped, indented for its place
   std::vector<std::string> inputs_;
 };

@@ -11,6 +11,8 @@
 #include "report_fixtures.h"
 #include "tlsdiag/analysis/certificate_check.h"
 #include "tlsdiag/report/flow_json.h"
+#include "tlsdiag/report/json_indent.h"
+#include "tlsdiag/report/json_report.h"
 
 namespace tlsdiag::report {
 namespace {
@@ -236,6 +238,18 @@ TEST(FlowJsonText, MatchesFlowToJsonOnRandomFlows) {
     const std::string expected = via_nlohmann(flow);
     const std::string actual = via_text(flow);
     ASSERT_EQ(actual, expected) << "random flow " << i;
+  }
+}
+
+// The --format json document lays the same text out (json_indent.h): what nlohmann's pretty
+// printer gives, strings with quotes, escapes and brackets included.
+TEST(FlowJsonText, LaidOutForTheDocumentMatchesNlohmannOnRandomFlows) {
+  RandomFlow random(20261123);
+  for (int i = 0; i < 500; ++i) {
+    const FlowRecord flow = random.make();
+    std::string laid_out;
+    append_indented_json(laid_out, via_text(flow), 2);
+    ASSERT_EQ(laid_out, document_item(flow_to_json(flow))) << "random flow " << i;
   }
 }
 
