@@ -88,7 +88,9 @@ void write_json_document(std::ostream& out, std::string_view version, const std:
   write_array(out, flow_count, write_flow);
   out << ",\n  \"summary\": ";
   write_summary_json(out, summary, json::object(), SummaryLayout{2, 1, ""});  // streamed row by row
-  out << ",\n  \"merge_state\": " << nested_dump(state_to_json(summary), 1) << "\n}\n";
+  out << ",\n  \"merge_state\": ";
+  write_state_json(out, summary, 1);
+  out << "\n}\n";
   out.flush();
 }
 

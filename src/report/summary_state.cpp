@@ -8,10 +8,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <limits>
+#include <map>
 #include <stdexcept>
 
 #include "tlsdiag/net/endpoint.h"
+#include "tlsdiag/report/flow_json.h"
+#include "tlsdiag/report/json_indent.h"
 
 namespace tlsdiag::report {
 
@@ -390,6 +394,7 @@ json time_or_null(const std::optional<Timestamp>& ts) { return ts ? json(ts->ns)
 class StateCodec {
  public:
   static json to_json(const Summary& s);
+  static void write(std::ostream& out, const Summary& s, int depth);
   static Summary from_json(const json& state);
 
  private:
@@ -558,6 +563,85 @@ void StateCodec::read_tallies(const json& state, Summary& s) {
   if (state.contains("failing_servers_other")) s.failing_servers_other_ = at(state, "failing_servers_other", as_count);
 }
 
+// --- writing as a stream: what dump_json(to_json(s), 2) nested |depth| levels deep gives, with one
+// element of the long lists (servers, clients, pairs of a reason, failing servers, fingerprints)
+// built at a time instead of the whole tree (tens of MB of nodes at the views' caps).
+
+namespace {
+
+using MemberWriter = std::function<void(std::ostream&, int depth)>;
+
+void write_value(std::ostream& out, const json& value, int depth) {
+  std::string text;
+  append_indented_json(text, dump_json(value), depth);
+  out << text;
+}
+
+std::string indent(int depth) { return std::string(static_cast<std::size_t>(2 * depth), ' '); }
+
+// {"key": value, ...} or [value, ...] laid out at |depth|, next(out, depth + 1) writing each
+// item after its key (objects) or in its place (arrays); "{}" / "[]" when there is none.
+template <class Items, class WriteItem>
+void write_container(std::ostream& out, int depth, char open, char close, const Items& items, WriteItem write_item) {
+  bool first = true;
+  for (const auto& item : items) {
+    out << (first ? std::string(1, open) + "\n" : std::string(",\n")) << indent(depth + 1);
+    write_item(out, item, depth + 1);
+    first = false;
+  }
+  if (first) out << open << close;
+  else out << "\n" << indent(depth) << close;
+}
+
+template <class Rows, class ToJson>
+MemberWriter streamed_array(const Rows& rows, ToJson to_json) {
+  return [&rows, to_json](std::ostream& out, int depth) {
+    write_container(out, depth, '[', ']', rows,
+                    [&](std::ostream& o, const auto& row, int d) { write_value(o, to_json(row), d); });
+  };
+}
+
+}  // namespace
+
+void StateCodec::write(std::ostream& out, const Summary& s, int depth) {
+  std::map<std::string, MemberWriter> members;  // written in key order, as nlohmann sorts them
+  // The short members, built whole.
+  json small = counts_json(s);
+  small.update(inputs_json(s));
+  small["client_fingerprints_other"] = untracked_json(s.untracked_fingerprints_);
+  if (s.failing_servers_other_ > 0) small["failing_servers_other"] = s.failing_servers_other_;
+  const FleetViews& fleet = s.fleet_;
+  small["servers_other"] = untracked_json(fleet.untracked_servers_);
+  small["clients_other"] = untracked_json(fleet.untracked_clients_);
+  for (const auto& [key, value] : small.items())
+    members[key] = [&value](std::ostream& o, int d) { write_value(o, value, d); };
+  // The long ones, an element at a time.
+  members["failing_servers"] = streamed_array(s.failing_servers_, [](const auto& row) {
+    const auto& [server, t] = row;
+    return json{{"server", server}, {"failed", t.failed}, {"by_reason", reason_counts_json(t.by_reason)}};
+  });
+  members["client_fingerprints"] =
+      streamed_array(s.client_fingerprints_, [](const auto& row) { return fingerprint_json(row.first, row.second); });
+  const auto servers = in_key_order(fleet.servers_);
+  const auto clients = in_key_order(fleet.clients_);
+  members["servers"] = streamed_array(servers, [](const auto* row) { return server_json(row->second); });
+  members["clients"] = streamed_array(clients, [](const auto* row) { return client_json(row->second); });
+  std::vector<std::size_t> reasons;  // reason names are in the order of the enum, not sorted
+  for (std::size_t r = 0; r < fleet.reasons_.size(); ++r)
+    if (fleet.reasons_[r].flows != 0) reasons.push_back(r);
+  std::ranges::sort(reasons, {}, [](std::size_t r) { return analysis::kReasonNames[r]; });
+  members["reasons"] = [&](std::ostream& o, int d) {
+    write_container(o, d, '{', '}', reasons, [&](std::ostream& o2, std::size_t r, int d2) {
+      o2 << dump_json(json(std::string(analysis::kReasonNames[r]))) << ": ";
+      write_value(o2, reason_detail_json(fleet.reasons_[r]), d2);
+    });
+  };
+  write_container(out, depth, '{', '}', members, [](std::ostream& o, const auto& member, int d) {
+    o << dump_json(json(member.first)) << ": ";
+    member.second(o, d);
+  });
+}
+
 void StateCodec::read_fleet(const json& state, FleetViews& fleet) {
   for (const json& v : capped_at(state, "servers", FleetViews::kMaxServers)) {
     ServerView view = as_server(v);
@@ -578,6 +662,8 @@ void StateCodec::read_fleet(const json& state, FleetViews& fleet) {
 }
 
 json state_to_json(const Summary& summary) { return StateCodec::to_json(summary); }
+
+void write_state_json(std::ostream& out, const Summary& summary, int depth) { StateCodec::write(out, summary, depth); }
 
 std::optional<Summary> summary_from_state(const json& state, std::string& error) {
   try {

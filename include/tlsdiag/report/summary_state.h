@@ -6,6 +6,7 @@
 // writes the state as "merge_state", after "summary"; its layout is in docs/output.md.
 // Exact: state_to_json(summary_from_state(state_to_json(s))) == state_to_json(s).
 #include <optional>
+#include <ostream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +20,10 @@ namespace tlsdiag::report {
 inline constexpr unsigned kMergeStateFormat = 2;
 
 nlohmann::json state_to_json(const Summary& summary);
+// Writes dump_json(state_to_json(summary), 2) as if nested |depth| levels deep (--format json's
+// "merge_state"), building one element of each long list at a time: at the views' caps the whole
+// tree is tens of MB of nodes.
+void write_state_json(std::ostream& out, const Summary& summary, int depth);
 
 // The Summary a state describes; nullopt with |error| set ("\"servers\": \"flows\" is not a
 // count") when |state| is not a state of this format or breaks its limits (a cap, a reason name).

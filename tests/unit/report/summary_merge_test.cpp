@@ -330,6 +330,37 @@ TEST(SummaryMerge, PastTheCapsCountsEveryFlowAndStaysBounded) {
   EXPECT_EQ(itemised_failures + first.failing_servers_other(), 2 * n);
 }
 
+// --format json writes the state as a stream (write_state_json): byte for byte the tree's
+// pretty dump nested at that depth, for an empty summary, a small one with input errors and
+// notes, and one past every cap (failing_servers_other and the *_other rows present).
+std::string nested_tree_dump(const Summary& s, int depth) {
+  std::string out;
+  for (char c : dump_json(state_to_json(s), 2)) {
+    out.push_back(c);
+    if (c == '\n') out.append(static_cast<std::size_t>(2 * depth), ' ');
+  }
+  return out;
+}
+
+std::string streamed(const Summary& s, int depth) {
+  std::ostringstream out;
+  write_state_json(out, s, depth);
+  return out.str();
+}
+
+TEST(SummaryState, StreamedStateIsTheTreeDumpedNested) {
+  Summary small;
+  small.set_window({at_ms(-1), at_ms(999'999)});
+  add_part(small, 0, ordered_flows().size(), input_with_note("a.pcap"));
+  small.add_input(broken_input());
+  Summary capped;
+  for (std::size_t i = 0; i < FleetViews::kMaxServers + 3; ++i) capped.add_flow(distinct_flow(i));
+  ASSERT_GT(capped.failing_servers_other(), 0u);
+  for (int depth : {0, 1, 3}) EXPECT_EQ(streamed(small, depth), nested_tree_dump(small, depth)) << "depth " << depth;
+  EXPECT_EQ(streamed(capped, 1), nested_tree_dump(capped, 1));
+  EXPECT_EQ(streamed(Summary{}, 1), nested_tree_dump(Summary{}, 1));
+}
+
 TEST(SummaryMerge, CountedClientsAndSuitesKeepTheirCaps) {
   // One server rejecting 300 clients' versions, and picking 40 suites.
   Summary whole, first, second;
