@@ -613,8 +613,10 @@ void StateCodec::write(std::ostream& out, const Summary& s, int depth) {
   const FleetViews& fleet = s.fleet_;
   small["servers_other"] = untracked_json(fleet.untracked_servers_);
   small["clients_other"] = untracked_json(fleet.untracked_clients_);
-  for (const auto& [key, value] : small.items())
-    members[key] = [&value](std::ostream& o, int d) { write_value(o, value, d); };
+  for (const auto& item : small.items()) {  // (clang cannot capture a structured binding)
+    const json* value = &item.value();
+    members[item.key()] = [value](std::ostream& o, int d) { write_value(o, *value, d); };
+  }
   // The long ones, an element at a time.
   members["failing_servers"] = streamed_array(s.failing_servers_, [](const auto& row) {
     const auto& [server, t] = row;
