@@ -401,6 +401,7 @@ class StateCodec {
   static json counts_json(const Summary& s);
   static json inputs_json(const Summary& s);
   static json tallies_json(const Summary& s);
+  static json failing_server_json(const std::string& server, const Summary::ServerTally& t);
   static json fingerprint_json(const Summary::Ja4& ja4, const Summary::FingerprintTally& t);
   static json fleet_json(const FleetViews& fleet);
   static void read_counts(const json& state, Summary& s);
@@ -456,7 +457,7 @@ json StateCodec::inputs_json(const Summary& s) {
 json StateCodec::tallies_json(const Summary& s) {
   json failing = json::array();
   for (const auto& [server, t] : s.failing_servers_)
-    failing.push_back({{"server", server}, {"failed", t.failed}, {"by_reason", reason_counts_json(t.by_reason)}});
+    failing.push_back(failing_server_json(server, t));
   json fingerprints = json::array();
   for (const auto& [ja4, t] : s.client_fingerprints_) fingerprints.push_back(fingerprint_json(ja4, t));
   json out = {{"failing_servers", std::move(failing)},
@@ -464,6 +465,10 @@ json StateCodec::tallies_json(const Summary& s) {
               {"client_fingerprints_other", untracked_json(s.untracked_fingerprints_)}};
   if (s.failing_servers_other_ > 0) out["failing_servers_other"] = s.failing_servers_other_;  // past the cap only
   return out;
+}
+
+json StateCodec::failing_server_json(const std::string& server, const Summary::ServerTally& t) {
+  return {{"server", server}, {"failed", t.failed}, {"by_reason", reason_counts_json(t.by_reason)}};
 }
 
 json StateCodec::fingerprint_json(const Summary::Ja4& ja4, const Summary::FingerprintTally& t) {
@@ -618,10 +623,8 @@ void StateCodec::write(std::ostream& out, const Summary& s, int depth) {
     members[item.key()] = [value](std::ostream& o, int d) { write_value(o, *value, d); };
   }
   // The long ones, an element at a time.
-  members["failing_servers"] = streamed_array(s.failing_servers_, [](const auto& row) {
-    const auto& [server, t] = row;
-    return json{{"server", server}, {"failed", t.failed}, {"by_reason", reason_counts_json(t.by_reason)}};
-  });
+  members["failing_servers"] =
+      streamed_array(s.failing_servers_, [](const auto& row) { return failing_server_json(row.first, row.second); });
   members["client_fingerprints"] =
       streamed_array(s.client_fingerprints_, [](const auto& row) { return fingerprint_json(row.first, row.second); });
   const auto servers = in_key_order(fleet.servers_);
