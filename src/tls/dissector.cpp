@@ -602,8 +602,9 @@ bool Dissector::on_data(FlowId id, Direction d, std::span<const std::uint8_t> by
   }
   if (dir.mode == DirectionState::Mode::NonTls) dir.partial.clear();
   if (dir.mode == DirectionState::Mode::NonTls || dir.mode == DirectionState::Mode::Done) dir.stop_skipping();
-  // A record or hello once held here is not kept in memory for the flow's lifetime.
-  if (dir.mode == DirectionState::Mode::Done || (dir.partial.empty() && dir.partial.capacity() > 4096))
+  // A record or hello held here is freed once used, whatever its size: thousands of open flows
+  // past their handshake would otherwise each keep a segment's worth of buffer.
+  if (dir.mode == DirectionState::Mode::Done || (dir.partial.empty() && dir.partial.capacity() > 0))
     std::vector<std::uint8_t>().swap(dir.partial);
   if (dir.encrypted_records >= kEncryptedRecordsKept) dir.mode = DirectionState::Mode::Done;
   recharge(*flow);
