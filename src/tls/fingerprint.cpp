@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "tlsdiag/tls/registry.h"
@@ -178,7 +179,67 @@ std::string ja4_alpn(std::string_view first_protocol) {
   return {kHexDigits[first >> 4], kHexDigits[last & 0x0f]};
 }
 
+namespace {
+
+// What ja4() reads of a hello, kept beside the fingerprint it gave.
+struct Ja4Input {
+  std::uint16_t legacy_version = 0;
+  std::vector<std::uint16_t> supported_versions;
+  std::vector<std::uint16_t> cipher_suites;
+  std::vector<std::uint16_t> extensions;
+  std::vector<std::uint16_t> signature_algorithms;
+  std::string first_alpn;
+};
+
+std::string_view first_alpn(const ClientHello& hello) {
+  return hello.alpn.empty() ? std::string_view() : std::string_view(hello.alpn.front());
+}
+
+bool same_input(const Ja4Input& in, const ClientHello& hello) {
+  return in.legacy_version == hello.legacy_version && in.cipher_suites == hello.cipher_suites &&
+         in.extensions == hello.extensions && in.signature_algorithms == hello.signature_algorithms &&
+         in.supported_versions == hello.supported_versions && in.first_alpn == first_alpn(hello);
+}
+
+void mix_list(std::uint64_t& h, const std::vector<std::uint16_t>& codes) {
+  for (std::uint16_t code : codes) h = (h ^ code) * 0x100000001b3ULL;
+  h = (h ^ codes.size()) * 0x9e3779b97f4a7c15ULL;
+}
+
+std::uint64_t input_hash(const ClientHello& hello) {
+  std::uint64_t h = 0xcbf29ce484222325ULL ^ hello.legacy_version;
+  mix_list(h, hello.cipher_suites);
+  mix_list(h, hello.extensions);
+  mix_list(h, hello.signature_algorithms);
+  mix_list(h, hello.supported_versions);
+  for (char c : first_alpn(hello)) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  return h;
+}
+
+// Up to kJa4Memo hellos per thread, emptied when full: a client sends the same hello on every
+// connection, and JA4 (two SHA-256, sorting, a dozen strings) was a twentieth of a one-thread run.
+constexpr std::size_t kJa4Memo = 256;
+struct Ja4Memo {
+  Ja4Input input;
+  Fingerprint fingerprint;
+};
+
+}  // namespace
+
 Fingerprint ja4(const ClientHello& hello) {
+  thread_local std::unordered_map<std::uint64_t, Ja4Memo> memo;
+  const std::uint64_t key = input_hash(hello);
+  if (auto it = memo.find(key); it != memo.end() && same_input(it->second.input, hello)) return it->second.fingerprint;
+  Fingerprint fp = ja4_uncached(hello);
+  if (memo.size() >= kJa4Memo) memo.clear();
+  memo.insert_or_assign(key, Ja4Memo{Ja4Input{hello.legacy_version, hello.supported_versions, hello.cipher_suites,
+                                              hello.extensions, hello.signature_algorithms,
+                                              std::string(first_alpn(hello))},
+                                     fp});
+  return fp;
+}
+
+Fingerprint ja4_uncached(const ClientHello& hello) {
   std::vector<std::uint16_t> ciphers = without_grease(hello.cipher_suites);
   const std::vector<std::uint16_t> extensions = without_grease(hello.extensions);
   // JA4_a: t, version, d/i, counts (SNI and ALPN included), ALPN characters.

@@ -38,8 +38,10 @@ std::optional<Fingerprint> ja3(const ClientHello& hello);
 // for TLS 1.3). nullopt for an SSLv2 SERVER-HELLO.
 std::optional<Fingerprint> ja3s(const ServerHello& hello);
 
-// JA4 (hash) and JA4_r (raw) of a ClientHello over TCP.
+// JA4 (hash) and JA4_r (raw) of a ClientHello over TCP. Remembered per thread for the last few
+// hundred distinct hellos (the fields JA4 reads, compared whole); ja4_uncached computes it afresh.
 Fingerprint ja4(const ClientHello& hello);
+Fingerprint ja4_uncached(const ClientHello& hello);
 
 // The JA4_a part's two ALPN characters ("h2" for "h2", "h1" for "http/1.1", "00" for none).
 std::string ja4_alpn(std::string_view first_protocol);

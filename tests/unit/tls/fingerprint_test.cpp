@@ -10,6 +10,7 @@
 //     original order. python/test/testdata/sigalg-grease.pcapng.json: JA4, JA4_r and JA4_ro
 //     (original order) of a Chrome hello, also in rust/ja4/src/snapshots.
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -297,6 +298,38 @@ TEST(Ja4, Sslv2FormatHello) {
   h.legacy_version = version::kTls10;
   h.cipher_suites = {0x0039, 0x0004};
   EXPECT_EQ(ja4(h).raw, "t10i020000_0004,0039_");
+}
+
+// ja4() remembers the hellos it saw: it must return what ja4_uncached computes afresh, for hellos
+// that differ in any one field JA4 reads (each changes the result), in any order.
+TEST(Ja4, RememberedFingerprintsAreTheFreshOnes) {
+  std::mt19937 rng(7);
+  const ClientHello base = ja4_spec_example();
+  for (int i = 0; i < 2'000; ++i) {
+    const std::uint32_t pick = rng();
+    ClientHello h = base;
+    if (pick & 1) h.legacy_version = version::kTls10;  // shows only without supported_versions
+    if (pick & 2) h.supported_versions.clear();
+    if (pick & 4) h.cipher_suites.pop_back();
+    if (pick & 8) h.extensions.erase(h.extensions.begin() + 6);  // 0x0017
+    if (pick & 16) std::swap(h.signature_algorithms[0], h.signature_algorithms[1]);
+    if (pick & 32) h.alpn = {"http/1.1"};
+    const Fingerprint fresh = ja4_uncached(h);
+    const Fingerprint got = ja4(h);
+    ASSERT_EQ(got.hash, fresh.hash) << "variant " << (pick & 63);
+    ASSERT_EQ(got.raw, fresh.raw) << "variant " << (pick & 63);
+  }
+}
+
+// More distinct hellos than the memo holds, seen twice over.
+TEST(Ja4, PastTheMemoHellosAreStillRight) {
+  for (int round = 0; round < 2; ++round) {
+    for (std::uint16_t extra = 0; extra < 600; ++extra) {
+      ClientHello h = ja4_spec_example();
+      h.cipher_suites.push_back(static_cast<std::uint16_t>(0x1000 + extra));
+      ASSERT_EQ(ja4(h).raw, ja4_uncached(h).raw) << extra;
+    }
+  }
 }
 
 }  // namespace
