@@ -31,8 +31,12 @@ void ReportThread::take_flow(std::unique_ptr<analysis::FlowRecord> flow) {
 }
 
 std::unique_ptr<analysis::HeldFlow> ReportThread::hold(analysis::FlowRecord&& flow) {
+  return take_and_hold(std::make_unique<analysis::FlowRecord>(std::move(flow)));
+}
+
+std::unique_ptr<analysis::HeldFlow> ReportThread::take_and_hold(std::unique_ptr<analysis::FlowRecord> flow) {
   const std::uint64_t id = next_token_++;
-  push(Call{Kind::Hold, id, std::make_unique<analysis::FlowRecord>(std::move(flow))});
+  push(Call{Kind::Hold, id, std::move(flow)});
   return std::make_unique<Token>(id);
 }
 
@@ -45,12 +49,22 @@ std::size_t ReportThread::held_bytes(std::size_t record_bytes) const {
 }
 
 void ReportThread::push(Call call) {
+  if (failed_.load(std::memory_order_acquire)) {
+    std::lock_guard lock(mutex_);
+    std::rethrow_exception(error_);
+  }
+  outbox_.push_back(std::move(call));
+  if (outbox_.size() >= kWakeBatch) hand_over();
+}
+
+void ReportThread::hand_over() {
   std::unique_lock lock(mutex_);
-  room_.wait(lock, [&] { return in_flight_ < kMaxQueued || error_ != nullptr; });
+  room_.wait(lock, [&] { return in_flight_ + outbox_.size() <= kMaxQueued || error_ != nullptr; });
   if (error_ != nullptr) std::rethrow_exception(error_);
-  queue_.push_back(std::move(call));
-  ++in_flight_;
-  if (queue_.size() == kWakeBatch) work_ready_.notify_one();
+  for (Call& call : outbox_) queue_.push_back(std::move(call));
+  in_flight_ += outbox_.size();
+  outbox_.clear();
+  work_ready_.notify_one();
   free_returned(lock);
 }
 
@@ -65,11 +79,9 @@ void ReportThread::free_returned(std::unique_lock<std::mutex>& lock) {
 }
 
 void ReportThread::drain() {
+  if (!outbox_.empty()) hand_over();
   std::unique_lock lock(mutex_);
-  draining_ = true;
-  work_ready_.notify_one();
   room_.wait(lock, [&] { return in_flight_ == 0 || error_ != nullptr; });
-  draining_ = false;
   free_returned(lock);
   if (error_ != nullptr) std::rethrow_exception(error_);
 }
@@ -79,7 +91,7 @@ void ReportThread::run() {
   std::vector<std::unique_ptr<analysis::FlowRecord>> done;
   std::unique_lock lock(mutex_);
   for (;;) {
-    work_ready_.wait(lock, [&] { return stop_ || queue_.size() >= kWakeBatch || (draining_ && !queue_.empty()); });
+    work_ready_.wait(lock, [&] { return stop_ || !queue_.empty(); });
     if (stop_) return;
     batch.swap(queue_);
     lock.unlock();
@@ -97,7 +109,10 @@ void ReportThread::run() {
     for (auto& record : done) returned_.push_back(std::move(record));
     done.clear();
     in_flight_ -= delivered;
-    if (error != nullptr && error_ == nullptr) error_ = error;
+    if (error != nullptr && error_ == nullptr) {
+      error_ = error;
+      failed_.store(true, std::memory_order_release);
+    }
     room_.notify_one();
     if (error_ != nullptr) return;
   }

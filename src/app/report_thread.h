@@ -10,9 +10,12 @@
 // |next|'s hold returned by token). drain() returns once every call has reached |next|, and
 // rethrows what |next| threw; on_input_done and on_finish are not forwarded (the caller reports
 // the input after drain(), as it does after the chain without this stage).
+// Calls are handed over kBatch at a time (or by drain()): one lock and one wake-up per batch,
+// where one per flow would cost more than the flow's report.
 // Memory: at most kMaxQueued calls in flight, each with its FlowRecord (past it the analysis
 // thread waits). Records go back to the analysis thread to be freed, so that the two threads do
 // not free into each other's malloc arenas.
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
@@ -29,9 +32,7 @@ namespace tlsdiag::app {
 class ReportThread final : public analysis::FlowSink {
  public:
   static constexpr std::size_t kMaxQueued = 256;
-  // The report thread is woken for this many calls at a time (or by drain()): a wake-up per flow
-  // would cost more than the flow's report.
-  static constexpr std::size_t kWakeBatch = 64;
+  static constexpr std::size_t kWakeBatch = 64;  // calls handed over at a time
 
   explicit ReportThread(analysis::FlowSink& next);
   // Stops the thread; calls not yet delivered are dropped (drain() first to deliver them).
@@ -42,6 +43,7 @@ class ReportThread final : public analysis::FlowSink {
   void on_flow(const analysis::FlowRecord& flow) override;  // copies the record
   void take_flow(std::unique_ptr<analysis::FlowRecord> flow) override;
   std::unique_ptr<analysis::HeldFlow> hold(analysis::FlowRecord&& flow) override;
+  std::unique_ptr<analysis::HeldFlow> take_and_hold(std::unique_ptr<analysis::FlowRecord> flow) override;
   void release(std::unique_ptr<analysis::HeldFlow> held) override;
   // The token and its slot here, and what |next| keeps (asked on this thread: |next|'s figure
   // must not depend on what the report thread is doing).
@@ -62,6 +64,7 @@ class ReportThread final : public analysis::FlowSink {
   };
 
   void push(Call call);
+  void hand_over();
   void free_returned(std::unique_lock<std::mutex>& lock);
   void run();
   void deliver(Call& call);
@@ -70,12 +73,13 @@ class ReportThread final : public analysis::FlowSink {
   std::mutex mutex_;
   std::condition_variable work_ready_;  // the report thread waits for calls
   std::condition_variable room_;        // the analysis thread waits for room, or for drain
+  std::vector<Call> outbox_;            // analysis thread only: calls not handed over yet
   std::vector<Call> queue_;             // analysis -> report
   std::vector<std::unique_ptr<analysis::FlowRecord>> returned_;  // report -> analysis, to free
-  std::size_t in_flight_ = 0;  // calls queued or being delivered
+  std::size_t in_flight_ = 0;  // calls queued or being delivered (not those in outbox_)
   bool stop_ = false;
-  bool draining_ = false;  // drain() waits: deliver whatever is queued
   std::exception_ptr error_;
+  std::atomic<bool> failed_{false};  // error_ is set: later calls throw it at once
   std::uint64_t next_token_ = 1;
   // Report thread only: what |next|.hold returned for token first_held_ + i, until its release
   // (null: nothing to release, or released). Tokens are numbered in order of hold, so the deque
