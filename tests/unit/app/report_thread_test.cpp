@@ -29,10 +29,11 @@ std::unique_ptr<analysis::FlowRecord> flow(std::uint64_t first_packet) {
 }
 
 // An ordered correlator's calls for flows 1..n: every third flow closes before the one before it
-// (held, released at its turn), the others are delivered as they close.
+// (held, by hold or take_and_hold in turn, and released at its turn), the others are delivered
+// as they close.
 void correlator_calls(analysis::FlowSink& sink, std::uint64_t n) {
   for (std::uint64_t i = 1; i + 1 <= n; i += 3) {
-    auto held = sink.hold(std::move(*flow(i + 1)));
+    auto held = i % 2 == 1 ? sink.hold(std::move(*flow(i + 1))) : sink.take_and_hold(flow(i + 1));
     sink.take_flow(flow(i));
     if (held) sink.release(std::move(held));
     if (i + 2 <= n) sink.on_flow(*flow(i + 2));
