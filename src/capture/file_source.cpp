@@ -1,6 +1,7 @@
 #include "tlsdiag/capture/file_source.h"
 
 #include <pcap/pcap.h>
+#include <stdio_ext.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -111,6 +112,9 @@ std::optional<CaptureError> FileSource::prepare(Handle& h, FILE* raw, std::uint8
     if (h.file == nullptr) return CaptureError{path_ + ": cannot open stream: " + std::strerror(errno), 0};
   }
   std::setvbuf(h.file, h.io_buffer.data(), _IOFBF, h.io_buffer.size());
+  // One thread at a time reads the file: stdio need not take its lock in each of the two freads
+  // libpcap makes per packet (glibc).
+  __fsetlocking(h.file, FSETLOCKING_BYCALLER);
   // Tells glibc the position (nothing was read through stdio yet), which keeps ftello() free of
   // system calls from then on.
   std::rewind(h.file);
