@@ -11,8 +11,8 @@
 #   tlsdiag analyze           (text, /dev/null) 1 GB   default: read ahead on a second thread
 #   tlsdiag analyze --format jsonl (/dev/null)  1 GB
 #   pcap_floor -b, tshark (handshake fields)    100 MB
-# with hyperfine when installed (else the median of RUNS runs), each run after re-reading the
-# file (warm page cache), peak RSS from /usr/bin/time -v, and prints MB/s, packets/s, peak RSS
+# the 1 GB commands in RUNS rounds of one run each (the median of each), the others with hyperfine
+# when installed (else the median of RUNS runs), each run after re-reading the file (warm page cache), peak RSS from /usr/bin/time -v, and prints MB/s, packets/s, peak RSS
 # and each command's time as a multiple of the floor measured in the same run.
 #
 # Environment:
@@ -21,6 +21,8 @@
 #   SHARED_BENCH the workload generator and the floor (default <repo>/../shared/bench)
 #   RUNS         runs per fast command (default 5); TSHARK_RUNS (default 1)
 #   SKIP_TSHARK=1  no tshark;  SKIP_CHECK=1  no correctness check;  SKIP_BUILD=1  use BUILD_DIR as is
+#   INTERLEAVE=0 time the 1 GB commands one after another (hyperfine when installed) instead of in
+#                rounds of one run each (the default: a VM whose speed drifts slows them alike)
 #   SCALING=1    also make a 10 GB workload (BENCH_DIR/w10g, ~10 GB of disk) and run the text report
 #                on it once: time against 10 x the 1 GB time, peak RSS against the 1 GB peak
 #   OUT          results directory (default BENCH_DIR/results-tlsdiag): summary.txt, hf_*.json
@@ -144,15 +146,48 @@ measure() {
   printf '%s\t%s\t%s\t%s\n' "$name" "$file" "$median" "$peak" >> "$OUT/measurements.tsv"
 }
 
+# interleaved FILE RUNS "NAME|CMD"...: like measure, but in rounds, each command once per round
+# (after one round not counted), so that a machine whose speed drifts (this VM's does, by up to
+# 60 % within minutes) slows every command alike and the ratios hold. CMD is shell-quoted.
+interleaved() {
+  local file=$1 runs=$2 spec name cmd median peak round
+  shift 2
+  local TIMEFORMAT=%R
+  for spec in "$@"; do rm -f "$OUT/rss_${spec%%|*}.txt" "$OUT/times_${spec%%|*}.txt"; done
+  log "interleaved: $runs rounds of $# commands ($(cut -d' ' -f1-3 /proc/loadavg) load)"
+  for round in $(seq 0 "$runs"); do
+    for spec in "$@"; do
+      name=${spec%%|*} cmd=${spec#*|}
+      cat "$file" > /dev/null
+      if [ "$round" = 0 ]; then eval "$cmd" > /dev/null 2>&1 || true; continue; fi
+      { time eval "/usr/bin/time -v -a -o $(printf '%q' "$OUT/rss_$name.txt") $cmd > /dev/null 2>&1 || true"; } \
+        2>> "$OUT/times_$name.txt"
+    done
+  done
+  for spec in "$@"; do
+    name=${spec%%|*}
+    median=$(sort -g "$OUT/times_$name.txt" | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
+    peak=$(awk -F': ' '/Maximum resident set size/ {if ($2 + 0 > m) m = $2 + 0} END {print m + 0}' "$OUT/rss_$name.txt")
+    log "$name: median $median s of $runs, peak RSS $peak KiB"
+    printf '%s\t%s\t%s\t%s\n' "$name" "$file" "$median" "$peak" >> "$OUT/measurements.tsv"
+  done
+}
+
 BIGF=$BIG/workload.pcap
 SMALLF=$SMALL/workload.pcap
-measure floor_1g "$BIGF" "$RUNS" "$FLOOR" -b "$BIGF"
-# -j 1: one thread (the single-thread target); the default on 2+ cores reads the file on a second
-# thread while the first analyses it.
-measure tlsdiag_text_1thread_1g "$BIGF" "$RUNS" "$TLSDIAG" analyze -j 1 "$BIGF"
-measure tlsdiag_jsonl_1thread_1g "$BIGF" "$RUNS" "$TLSDIAG" analyze -j 1 --format jsonl "$BIGF"
-measure tlsdiag_text_1g "$BIGF" "$RUNS" "$TLSDIAG" analyze "$BIGF"
-measure tlsdiag_jsonl_1g "$BIGF" "$RUNS" "$TLSDIAG" analyze --format jsonl "$BIGF"
+q() { printf '%q ' "$@"; }
+# -j 1: one thread (the single-thread target); the default on 2 cores writes the report on a
+# second thread while the first analyses the file.
+ONE_GB=("floor_1g|$(q "$FLOOR" -b "$BIGF")"
+        "tlsdiag_text_1thread_1g|$(q "$TLSDIAG" analyze -j 1 "$BIGF")"
+        "tlsdiag_jsonl_1thread_1g|$(q "$TLSDIAG" analyze -j 1 --format jsonl "$BIGF")"
+        "tlsdiag_text_1g|$(q "$TLSDIAG" analyze "$BIGF")"
+        "tlsdiag_jsonl_1g|$(q "$TLSDIAG" analyze --format jsonl "$BIGF")")
+if [ "${INTERLEAVE:-1}" = 1 ]; then
+  interleaved "$BIGF" "$RUNS" "${ONE_GB[@]}"
+else
+  for spec in "${ONE_GB[@]}"; do eval "measure ${spec%%|*} $(q "$BIGF") $RUNS ${spec#*|}"; done
+fi
 measure floor_100m "$SMALLF" "$RUNS" "$FLOOR" -b "$SMALLF"
 if [ "${SKIP_TSHARK:-0}" != 1 ] && command -v tshark >/dev/null; then
   # The fields ../shared/bench/run-bench.sh extracts: hellos and alerts.
