@@ -10,7 +10,7 @@
 // |next|'s hold returned by token). drain() returns once every call has reached |next|, and
 // rethrows what |next| threw; on_input_done and on_finish are not forwarded (the caller reports
 // the input after drain(), as it does after the chain without this stage).
-// Calls are handed over kBatch at a time (or by drain()): one lock and one wake-up per batch,
+// Calls are handed over kWakeBatch at a time (or by drain()): one lock and one wake-up per batch,
 // where one per flow would cost more than the flow's report.
 // Memory: at most kMaxQueued calls in flight, each with its FlowRecord (past it the analysis
 // thread waits). Records go back to the analysis thread to be freed, so that the two threads do
