@@ -176,11 +176,11 @@ void run_batch(const std::vector<BatchInput>& inputs, const PipelineOptions& pip
   const std::size_t threads = std::min<std::size_t>(jobs, inputs.size());
   PipelineOptions per_chain = pipeline;  // the memory limit is shared by the inputs run at once
   if (threads > 1) per_chain.memory_limit /= threads;
-  // Cores no input would use take stages off each input's analysis thread: first its report
-  // (two threads per input), then also its reading (three). On two cores and one input, the
-  // report thread alone measured fastest (docs/performance.md): reading ahead as well made three
-  // threads share two cores.
-  per_chain.report_thread = per_chain.report_thread || 2 * threads <= jobs;
+  // Cores no input would use take stages off each input's analysis thread: first what follows
+  // the dissector (correlating, judging, the report: two threads per input), then also its
+  // reading (three). On two cores and one input, the event thread alone measured fastest
+  // (docs/performance.md): reading ahead as well made three threads share two cores.
+  per_chain.event_thread = per_chain.event_thread || 2 * threads <= jobs;
   per_chain.read_ahead = per_chain.read_ahead || 3 * threads <= jobs;
   Batch batch(inputs, per_chain, jobs);
   std::vector<std::jthread> workers;

@@ -2,14 +2,14 @@
 // DeferredSink: the FlowSink one input's chain writes to in batch mode, so that inputs analysed
 // in parallel reach the shared report exactly as they would one after the other.
 //
-// Input: the calls of one Correlator (on_flow, hold, release), from the worker thread that runs
-// the input. Output: the same calls, in the same order, on the shared report. Until the input's
+// Input: the calls of one Correlator (on_flow, hold, release), from the thread that runs the
+// input's correlator (its worker, or the input's app::EventThread). Output: the same calls, in the same order, on the shared report. Until the input's
 // turn (forward_to) they are recorded with their FlowRecords; forward_to replays the record, and
 // from then on calls go straight through. Replaying the calls themselves, holds included, rather
 // than just the flows matters: a report counts a held flow when it is held, so the order of
 // hold and on_flow calls is part of the output (first-seen examples in the summary).
 //
-// Threads: the worker calls on_flow/hold/release, the main thread calls forward_to once; a mutex
+// Threads: that thread calls on_flow/hold/release, the main thread calls forward_to once; a mutex
 // orders them. The report is touched by whoever holds the mutex after forward_to, and by nobody
 // else until the input is done: the caller's side of that bargain (BatchRunner).
 // on_input_done and on_finish are not forwarded: the caller reports the input when it is done.
@@ -55,9 +55,9 @@ class DeferredSink final : public analysis::FlowSink {
 
   mutable std::mutex mutex_;
   analysis::FlowSink* report_ = nullptr;  // set by forward_to
-  // report_ for held_bytes, which does not take the mutex: with a ReportThread in front, the
-  // analysis thread asks while the report thread may be inside the report for a long time (a
-  // lock there measured 1.09 -> 1.5 s on the 1 GB workload); a report's figure is a constant.
+  // report_ for held_bytes, which does not take the mutex: the correlator asks for every held
+  // flow, while the main thread may be inside the report for a long time (a lock there once
+  // measured 1.09 -> 1.5 s on the 1 GB workload); a report's figure is a constant.
   std::atomic<analysis::FlowSink*> connected_{nullptr};
   std::vector<Call> calls_;
   // Flows held while recording, handed to the report's hold() by replay, waiting for release;

@@ -2,7 +2,7 @@
 
 #include <optional>
 
-#include "report_thread.h"
+#include "event_thread.h"
 #include "tlsdiag/analysis/correlator.h"
 #include "tlsdiag/analysis/finalizer.h"
 #include "tlsdiag/capture/file_source.h"
@@ -69,33 +69,39 @@ std::string memory_note(std::uint64_t evicted, std::size_t limit) {
 
 namespace {
 
-// Source -> PacketDecoder -> StreamTable -> Dissector -> Correlator(ordered) -> [ReportThread ->]
-// Finalizer -> |report|, for an opened capture::FileSource or capture::MergedSource. With a report
-// thread, flows are judged on it.
+// Source -> PacketDecoder -> StreamTable -> Dissector -> [EventThread ->] Correlator(ordered) ->
+// Finalizer -> |report|, for an opened capture::FileSource or capture::MergedSource. With an
+// event thread, flows are correlated, judged and reported on it.
 template <class Source>
 void run_chain(Source& source, const PipelineOptions& options, analysis::FlowSink& report,
                analysis::InputResult& result) {
   MemoryBudget budget(options.memory_limit);  // first: the stages charge it until they are gone
   analysis::Finalizer finalizer(report, options.trust);
-  std::optional<ReportThread> report_thread;
-  if (options.report_thread) report_thread.emplace(finalizer);
-  analysis::FlowSink& flows_to = report_thread ? static_cast<analysis::FlowSink&>(*report_thread) : finalizer;
-  analysis::Correlator correlator(flows_to, result.info.path, /*ordered=*/true);
+  analysis::Correlator correlator(finalizer, result.info.path, /*ordered=*/true);
   correlator.defer_finalize();
-  tls::Dissector dissector(correlator, options.keys, options.tls);
+  std::optional<EventThread> event_thread;
+  if (options.event_thread) {
+    event_thread.emplace(correlator);
+    event_thread->set_memory_budget(&budget);
+    correlator.set_memory_budget(&event_thread->downstream_budget());
+    budget.set_settle([&event_thread] { event_thread->drain(); });
+  } else {
+    correlator.set_memory_budget(&budget);
+  }
+  tls::Dissector dissector(event_thread ? static_cast<tls::TlsEventSink&>(*event_thread) : correlator, options.keys,
+                           options.tls);
   reassembly::ReassemblyLimits limits = options.reassembly;
   limits.max_flows = options.max_flows;
   reassembly::StreamTable streams(dissector, limits);
   streams.set_memory_budget(&budget);
   dissector.set_memory_budget(&budget);
-  correlator.set_memory_budget(&budget);
   net::PacketDecoder decoder(streams);
   auto read = [&source](capture::PacketSink& sink, const std::atomic<bool>* stop) { return source.run(sink, stop); };
   if (auto err = options.read_ahead ? capture::read_ahead(read, decoder) : read(decoder, nullptr)) {
     result.error = err->message;
     result.error_offset = err->offset;
   }
-  if (report_thread) report_thread->drain();  // the caller reports the input once its flows are in
+  if (event_thread) event_thread->drain();  // the caller reports the input once its flows are in
   result.info = source.info();  // run() may add notes
   result.stats = input_stats(decoder.stats(), streams.stats(), dissector.stats(), correlator.stats());
   if (const std::uint64_t n = streams.stats().memory_evictions; n > 0)

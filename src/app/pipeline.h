@@ -31,7 +31,7 @@ struct PipelineOptions {
   x509_store_st* trust = nullptr;  // CA store for the certificate trust check; null = no check
   const tls::KeyLog* keys = nullptr;  // secrets to decrypt protected records; null = none
   bool read_ahead = false;  // read the capture on a second thread (capture/read_ahead.h)
-  bool report_thread = false;  // run the report on a thread of its own (report_thread.h)
+  bool event_thread = false;  // correlate, judge and report on a thread of its own (event_thread.h)
 };
 
 // The input counters of the summary, from the stages' own (also live mode's).

@@ -164,7 +164,7 @@ std::size_t StreamTable::tombstone_cap() const {
 }
 
 void StreamTable::enforce_budget() {
-  while (budget_ != nullptr && budget_->over() && open_count_ > 1) {
+  while (budget_ != nullptr && open_count_ > 1 && budget_->over_when_settled()) {
     ++stats_.flows_evicted;
     ++stats_.memory_evictions;
     close(flows_.head, CloseReason::Evicted, flows_.slots[flows_.head].last_seen);

@@ -2,9 +2,7 @@
 // Finalizer: the stage that judges finished flows. Input: a Correlator's FlowSink calls with
 // records whose verdict is not filled in yet (Correlator::defer_finalize). Output: the same calls
 // on |next|, each record first completed by finalize() (established, certificate findings,
-// verdict). A stage of its own so that it can run after app::ReportThread, on the report's core:
-// judging a flow (its certificate chain above all) is a tenth of the analysis thread's work.
-// hold() frees what judging added to the record once |next| has had it: the caller only frees it.
+// verdict). A stage of its own so that the correlator can defer judging to the end of the chain.
 // Owns the certificate cache, so it is used from one thread at a time.
 #include <memory>
 

@@ -12,6 +12,8 @@
 // buffers, the report's spill store and summary) is outside it (docs/hostile-input.md).
 #include <algorithm>
 #include <cstddef>
+#include <functional>
+#include <utility>
 
 namespace tlsdiag {
 
@@ -27,7 +29,7 @@ class MemoryBudget {
 
   void charge(std::size_t bytes) {
     used_ += bytes;
-    peak_ = std::max(peak_, used_);
+    peak_ = std::max(peak_, used_ + elsewhere_);
   }
   void release(std::size_t bytes) { used_ -= std::min(bytes, used_); }
   // From |from| to |to| bytes for one holder (|from| is what it charged before).
@@ -35,16 +37,34 @@ class MemoryBudget {
     if (to > from) charge(to - from);
     else release(from - to);
   }
-  bool over() const { return limit_ != 0 && used_ > limit_; }
+  bool over() const { return limit_ != 0 && used_ + elsewhere_ > limit_; }
+
+  // What the stages on another thread hold (app/event_thread.h), as of a point that thread's
+  // feeder chose; |settle| makes the figure current, waiting for that thread.
+  void set_elsewhere(std::size_t bytes) {
+    elsewhere_ = bytes;
+    peak_ = std::max(peak_, used_ + elsewhere_);
+  }
+  void set_settle(std::function<void()> settle) { settle_ = std::move(settle); }
+  // over(), asked again with a current figure for the other thread before saying yes: a stale
+  // figure must not make the caller evict flows whose memory is already gone.
+  bool over_when_settled() {
+    if (!over() || !settle_) return over();
+    settle_();
+    return over();
+  }
 
   std::size_t limit() const { return limit_; }  // 0: none
-  std::size_t used() const { return used_; }
+  std::size_t used() const { return used_; }  // charged here, without elsewhere
+  std::size_t elsewhere() const { return elsewhere_; }
   std::size_t peak() const { return peak_; }
 
  private:
   std::size_t limit_;
   std::size_t used_ = 0;
   std::size_t peak_ = 0;
+  std::size_t elsewhere_ = 0;
+  std::function<void()> settle_;
 };
 
 }  // namespace tlsdiag

@@ -335,39 +335,6 @@ TEST(Correlator, AFinalizerDownstreamJudgesAsTheCorrelatorWould) {
   }
 }
 
-// A report that keeps what it was handed in hold(), as app::ReportThread's caller does not.
-class JudgementSeen final : public FlowSink {
- public:
-  void on_flow(const FlowRecord&) override {}
-  std::unique_ptr<HeldFlow> hold(FlowRecord&& flow) override {
-    explanation = flow.verdict.explanation;
-    evidence = flow.verdict.evidence.size();
-    return nullptr;
-  }
-  void on_input_done(const InputResult&) override {}
-  void on_finish() override {}
-  std::string explanation;
-  std::size_t evidence = 0;
-};
-
-// Finalizer::hold frees what judging added once the report has had the record: the record goes
-// back to the thread that made it, and that thread should not free the report thread's blocks.
-TEST(Finalizer, HoldFreesTheJudgementOnceTheReportHasIt) {
-  JudgementSeen report;
-  Finalizer finalizer(report);
-  FlowRecord flow;
-  flow.client_hello = client_hello();
-  flow.tcp_events.push_back(TcpControl{reassembly::TcpEventKind::Rst, Direction::ServerToClient, Timestamp{2}, 64, 0, 3});
-  flow.close_reason = CloseReason::Rst;
-  finalizer.hold(std::move(flow));
-  EXPECT_FALSE(report.explanation.empty());
-  EXPECT_GT(report.evidence, 0u);
-  EXPECT_TRUE(flow.verdict.explanation.empty());  // NOLINT(bugprone-use-after-move): what is left
-  EXPECT_TRUE(flow.verdict.evidence.empty());
-  EXPECT_TRUE(flow.warnings.empty());
-  EXPECT_EQ(flow.certificate_findings, nullptr);
-}
-
 // ---- which flows are reported, and in which order -----------------------------------------------
 
 TEST(Correlator, FlowsReleasedInOrderOfFirstPacket) {

@@ -698,6 +698,36 @@ TEST(StreamTable, TombstonesHaveRoomSetAsideInTheBudgetAndStayWithinIt) {
   EXPECT_LE(budget.used(), budget.limit());
 }
 
+// With the stages after the dissector on another thread (app::EventThread), what they hold is a
+// figure from a few batches back: the table asks for a current one before it evicts, so a flood
+// of closes there does not make it evict every open flow here.
+TEST(StreamTable, AStaleFigureFromAnotherThreadIsMadeCurrentBeforeEvicting) {
+  Harness h;
+  MemoryBudget budget(1 << 20);
+  h.table.set_memory_budget(&budget);
+  int settled = 0;
+  budget.set_settle([&] {
+    ++settled;
+    budget.set_elsewhere(1000);  // the other thread has let its flows go since
+  });
+  for (std::uint16_t i = 0; i < 3; ++i) {
+    h.wire.client.port = static_cast<std::uint16_t>(50001 + i);
+    h.wire.c2s({.flags = kSyn, .seq = 100});
+  }
+  budget.set_elsewhere(1 << 20);  // stale: over the limit
+  h.wire.c2s({.flags = kAck, .seq = 101, .payload = "x"});
+  EXPECT_EQ(settled, 1);
+  EXPECT_EQ(h.table.open_flows(), 3U);
+  EXPECT_EQ(h.table.stats().memory_evictions, 0U);
+
+  budget.set_settle([&] { ++settled; });  // still over once current: the oldest flows go
+  budget.set_elsewhere(1 << 20);
+  h.wire.c2s({.flags = kAck, .seq = 102, .payload = "y"});
+  EXPECT_EQ(h.table.open_flows(), 1U);  // never the flow that just sent
+  EXPECT_EQ(h.table.stats().memory_evictions, 2U);
+  EXPECT_EQ(settled, 3);  // asked before each eviction
+}
+
 TEST(StreamTable, OneFlowAloneIsNotEvictedByTheBudget) {
   Harness h;
   MemoryBudget budget(1);
