@@ -467,6 +467,15 @@ int fuzz_pcap_file(const std::uint8_t* data, std::size_t size) {
   std::istringstream lines(jsonl_out.str());
   for (std::string line; std::getline(lines, line);) FUZZ_CHECK(kTarget, nlohmann::json::accept(line));
   g_touched = g_touched + text_out.str().size();
+
+  // The same input with the correlator and the report on a thread of their own prints the same.
+  std::ostringstream threaded_out;
+  auto threaded = report::make_report(report::Format::Jsonl, threaded_out, {});
+  options.event_thread = true;
+  const analysis::InputResult threaded_result = app::analyze_file(path, options, *threaded);
+  threaded->on_input_done(threaded_result);
+  threaded->on_finish();
+  FUZZ_CHECK(kTarget, threaded_out.str() == jsonl_out.str());
   return 0;
 }
 
