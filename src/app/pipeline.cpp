@@ -101,7 +101,10 @@ void run_chain(Source& source, const PipelineOptions& options, analysis::FlowSin
     result.error = err->message;
     result.error_offset = err->offset;
   }
-  if (event_thread) event_thread->drain();  // the caller reports the input once its flows are in
+  if (event_thread) {
+    event_thread->drain();  // the caller reports the input once its flows are in
+    budget.set_settle({});  // the event thread goes before the budget does
+  }
   result.info = source.info();  // run() may add notes
   result.stats = input_stats(decoder.stats(), streams.stats(), dissector.stats(), correlator.stats());
   if (const std::uint64_t n = streams.stats().memory_evictions; n > 0)
