@@ -17,10 +17,11 @@ template <class MakeBody>
 void hand_over(benchmark::State& state, MakeBody make_body) {
   CountingTlsSink counted;
   std::unique_ptr<app::EventThread> threaded;
-  if (state.range(0) == 1) threaded = std::make_unique<app::EventThread>(counted);
+  if (state.range(0) == 1) threaded = std::make_unique<app::EventThread>(counted, nullptr);
   tls::TlsEventSink& sink = threaded ? static_cast<tls::TlsEventSink&>(*threaded) : counted;
   std::uint64_t n = 0;
-  for (auto _ : state) sink.take_tls(tls::TlsEvent{1, reassembly::Direction::ServerToClient, Timestamp{}, ++n, make_body()});
+  for (auto _ : state)
+    sink.take_tls(tls::TlsEvent{1, reassembly::Direction::ServerToClient, Timestamp{}, ++n, make_body()});
   if (threaded) threaded->drain();
   if (counted.events != n) state.SkipWithError("events lost");
   state.SetItemsProcessed(state.iterations());

@@ -424,7 +424,8 @@ void Correlator::on_close(reassembly::FlowId id, reassembly::CloseReason why, Ti
     // An earlier flow is still open: the sink keeps what it needs until this flow's turn, so a
     // waiting flow does not hold its whole record (memory stays flat behind one long flow).
     const std::size_t record_bytes = entry.charged;
-    entry.held = next_.take_and_hold(std::move(entry.flow));
+    entry.held = next_.hold(std::move(*entry.flow));
+    entry.flow.reset();
     if (entry.held) {
       entry.owned = static_cast<std::uint32_t>(std::min<std::size_t>(next_.held_bytes(record_bytes), UINT32_MAX));
       recharge(entry);

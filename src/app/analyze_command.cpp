@@ -70,8 +70,8 @@ po::options_description describe(AnalyzeOptions& o) {
        "repeated. Default: *.pcap *.pcapng *.cap *.dmp *.pcap[0-9]*, each also .gz .zst .xz")
       ("jobs,j", po::value(&o.jobs)->default_value(0, "cores"),
        "analyse N files at once (0 = one per core); the output is the same for any N. With at "
-       "least twice as many jobs as files, each file's report is written on a second thread while "
-       "it is analysed; with three times as many, it is also read on a third")
+       "least twice as many jobs as files, each file's flows are correlated, judged and reported on "
+       "a second thread while it is analysed; with three times as many, it is also read on a third")
       ("merge-rotated", po::bool_switch(&o.merge_rotated),
        "read the rotated pieces of one capture (trace.pcap, trace.pcap1, ...; same directory "
        "and link type) as one time-ordered stream")

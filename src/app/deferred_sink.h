@@ -3,11 +3,12 @@
 // in parallel reach the shared report exactly as they would one after the other.
 //
 // Input: the calls of one Correlator (on_flow, hold, release), from the thread that runs the
-// input's correlator (its worker, or the input's app::EventThread). Output: the same calls, in the same order, on the shared report. Until the input's
-// turn (forward_to) they are recorded with their FlowRecords; forward_to replays the record, and
-// from then on calls go straight through. Replaying the calls themselves, holds included, rather
-// than just the flows matters: a report counts a held flow when it is held, so the order of
-// hold and on_flow calls is part of the output (first-seen examples in the summary).
+// input's correlator (its worker, or the input's app::EventThread). Output: the same calls, in the
+// same order, on the shared report. Until the input's turn (forward_to) they are recorded with
+// their FlowRecords; forward_to replays the record, and from then on calls go straight through.
+// Replaying the calls themselves, holds included, rather than just the flows matters: a report
+// counts a held flow when it is held, so the order of hold and on_flow calls is part of the output
+// (first-seen examples in the summary).
 //
 // Threads: that thread calls on_flow/hold/release, the main thread calls forward_to once; a mutex
 // orders them. The report is touched by whoever holds the mutex after forward_to, and by nobody

@@ -46,11 +46,13 @@ void EventThread::Batch::clear() {
   closes.clear();
 }
 
-EventThread::EventThread(tls::TlsEventSink& next) : next_(next), thread_([this] { run(); }) {
+EventThread::EventThread(tls::TlsEventSink& next, MemoryBudget* downstream)
+    : next_(next), downstream_(downstream), thread_([this] { run(); }) {
   filling_.calls.reserve(kBatchCalls);
 }
 
 EventThread::~EventThread() {
+  if (budget_ != nullptr) budget_->set_settle({});
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
@@ -59,12 +61,24 @@ EventThread::~EventThread() {
   thread_.join();
 }
 
-EventThread::Call& EventThread::add(Kind kind, reassembly::FlowId flow, Timestamp ts) {
+void EventThread::set_memory_budget(MemoryBudget* budget) {
+  if (budget_ != nullptr) budget_->set_settle({});
+  budget_ = budget;
+  if (budget_ != nullptr) budget_->set_settle([this] { drain(); });
+}
+
+// Rethrows what |next| threw; hands the batch over when it is full, before anything of the next
+// call goes into it or beside it.
+void EventThread::make_room() {
   if (failed_.load(std::memory_order_acquire)) {
     std::lock_guard lock(mutex_);
     std::rethrow_exception(error_);
   }
   if (filling_.calls.size() >= kBatchCalls) hand_over();
+}
+
+// Cannot throw: the calls' capacity is kBatchCalls, so nothing is left half added.
+EventThread::Call& EventThread::add(Kind kind, reassembly::FlowId flow, Timestamp ts) {
   Call& call = filling_.calls.emplace_back();
   call.kind = kind;
   call.flow = flow;
@@ -73,12 +87,13 @@ EventThread::Call& EventThread::add(Kind kind, reassembly::FlowId flow, Timestam
 }
 
 void EventThread::on_open(const reassembly::FlowInfo& flow) {
-  Call& call = add(Kind::Open, flow.id, flow.first_seen);
-  call.value = filling_.opens.size();
+  make_room();
   filling_.opens.push_back(flow);
+  add(Kind::Open, flow.id, flow.first_seen).value = filling_.opens.size() - 1;
 }
 
 void EventThread::on_tcp(reassembly::FlowId flow, const reassembly::TcpEvent& event) {
+  make_room();
   Call& call = add(Kind::Tcp, flow, event.ts);
   call.dir = event.dir;
   call.code = static_cast<std::uint8_t>(event.kind);
@@ -87,42 +102,51 @@ void EventThread::on_tcp(reassembly::FlowId flow, const reassembly::TcpEvent& ev
   call.packet_number = event.packet_number;
 }
 
-void EventThread::on_gap(reassembly::FlowId flow, reassembly::Direction dir, std::uint64_t missing, reassembly::GapKind kind,
-                         Timestamp ts) {
+void EventThread::on_gap(reassembly::FlowId flow, reassembly::Direction dir, std::uint64_t missing,
+                         reassembly::GapKind kind, Timestamp ts) {
+  make_room();
   Call& call = add(Kind::Gap, flow, ts);
   call.dir = dir;
   call.code = static_cast<std::uint8_t>(kind);
-  call.packet_number = missing;
+  call.value = missing;
 }
 
 void EventThread::on_tls(const tls::TlsEvent& event) { take_tls(tls::TlsEvent(event)); }
 
 void EventThread::take_tls(tls::TlsEvent&& event) {
+  make_room();
+  const std::size_t alternative = event.body.index();
+  std::uint64_t value = 0;
+  if (kInlineBodies.at(alternative).travels_inside) {
+    std::visit(
+        [&value](const auto& body) {
+          if constexpr (kInline<std::decay_t<decltype(body)>>) std::memcpy(&value, &body, sizeof(body));
+        },
+        event.body);
+  } else {
+    value = filling_.bodies.size();
+    filling_.bodies.push_back(std::move(event.body));
+  }
   Call& call = add(Kind::Tls, event.flow, event.ts);
   call.dir = event.dir;
   call.packet_number = event.packet_number;
-  call.code = static_cast<std::uint8_t>(event.body.index());
-  std::visit(
-      [&](auto& body) {
-        if constexpr (kInline<std::decay_t<decltype(body)>>) {
-          std::memcpy(&call.value, &body, sizeof(body));
-        } else {
-          call.value = filling_.bodies.size();
-          filling_.bodies.push_back(std::move(event.body));
-        }
-      },
-      event.body);
+  call.code = static_cast<std::uint8_t>(alternative);
+  call.value = value;
 }
 
 void EventThread::on_close(reassembly::FlowId flow, reassembly::CloseReason why, Timestamp ts,
                            const reassembly::FlowStats& stats) {
+  make_room();
+  filling_.closes.push_back(stats);
   Call& call = add(Kind::Close, flow, ts);
   call.code = static_cast<std::uint8_t>(why);
-  call.value = filling_.closes.size();
-  filling_.closes.push_back(stats);
+  call.value = filling_.closes.size() - 1;
 }
 
-void EventThread::on_end(Timestamp last) { add(Kind::End, 0, last); }
+void EventThread::on_end(Timestamp last) {
+  make_room();
+  add(Kind::End, 0, last);
+}
 
 // Hands the filling batch over, waits until at most kLag are in flight, and tells the budget
 // what |next| held after the batch kLag before this one.
@@ -133,7 +157,10 @@ void EventThread::hand_over() {
   work_ready_.notify_one();
   done_.wait(lock, [&] { return delivered_ + kLag >= handed_ || error_ != nullptr; });
   if (error_ != nullptr) std::rethrow_exception(error_);
-  if (budget_ != nullptr) budget_->set_elsewhere(handed_ > kLag ? held_after_[(handed_ - kLag - 1) % held_after_.size()] : 0);
+  if (budget_ != nullptr) {
+    const std::size_t held = handed_ > kLag ? held_after_[(handed_ - kLag - 1) % held_after_.size()] : 0;
+    budget_->set_elsewhere(held);
+  }
   if (spare_.empty()) {
     filling_.calls.reserve(kBatchCalls);
     return;
@@ -167,7 +194,7 @@ void EventThread::run() {
       error = std::current_exception();
     }
     lock.lock();
-    held_after_[delivered_ % held_after_.size()] = downstream_budget_.used();
+    held_after_[delivered_ % held_after_.size()] = downstream_ != nullptr ? downstream_->used() : 0;
     ++delivered_;
     spare_.push_back(std::move(batch));
     if (error != nullptr && error_ == nullptr) {
@@ -190,7 +217,7 @@ void EventThread::deliver(Batch& batch) {
                                                      call.ts, call.ttl, call.prior_ttl, call.packet_number});
         break;
       case Kind::Gap:
-        next_.on_gap(call.flow, call.dir, call.packet_number, static_cast<reassembly::GapKind>(call.code), call.ts);
+        next_.on_gap(call.flow, call.dir, call.value, static_cast<reassembly::GapKind>(call.code), call.ts);
         break;
       case Kind::Tls:
         deliver_tls(batch, call);

@@ -10,18 +10,23 @@
 //
 // Calls are packed kBatchCalls at a time into a batch (40 bytes a call; hellos, certificates and
 // the other large TLS bodies, flow info and counters in arrays beside it), and batches are
-// recycled, so a call costs no allocation and a few cache lines cross between cores, not a
-// 400-byte event. At most kLag batches are in flight; past that the analysis thread waits.
-// The event thread copies the large bodies out of a batch, and the analysis thread frees the
-// originals when it reuses the batch: each thread frees only what it allocated. (With mimalloc a
-// block freed by another thread costs both threads; moving the bodies instead took the analysis
-// thread's time in the allocator from 0.03 to 0.13 s on the 1 GB benchmark.)
+// recycled: a call allocates nothing of its own on the analysis thread, and a few cache lines
+// cross between cores, not a 400-byte event. At most kLag batches are in flight; past that the
+// analysis thread waits. The event thread copies the large bodies out of a batch, and the
+// analysis thread frees the originals when it reuses the batch: each thread frees only what it
+// allocated. (With mimalloc a block freed by another thread costs both threads; moving the
+// bodies instead took the analysis thread's time in the allocator from 0.03 to 0.13 s on the
+// 1 GB benchmark.)
 //
-// Memory budget: |next| charges downstream_budget() on the event thread. The analysis thread's
-// budget (set_memory_budget) counts, as held elsewhere, what |next| held when it had finished the
-// batch kLag batches before the one just handed over. The figure therefore changes only at
-// hand-overs and depends on the input alone, not on how the threads ran: which flows the memory
-// limit evicts is the same on every run (though a few batches later than with one thread).
+// Memory budget: |next| charges the downstream budget given at construction, on the event
+// thread. The analysis thread's budget (set_memory_budget) counts, as held elsewhere, what |next|
+// held when it had finished the batch kLag batches before the one just handed over; and before
+// the reassembler evicts a flow, the budget's settle hook (installed here) drains this thread and
+// so makes the figure current. The figure changes only at those points, which depend on the input
+// alone, not on how the threads ran: which flows the memory limit evicts is the same on every run
+// (though possibly not the same as with one thread). Under sustained memory pressure every
+// eviction waits for this thread once. The batches in flight and the spare ones (their bodies
+// until reuse) are not charged.
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -41,16 +46,16 @@ class EventThread final : public tls::TlsEventSink {
   static constexpr std::size_t kBatchCalls = 2048;
   static constexpr std::size_t kLag = 4;  // batches in flight at most
 
-  explicit EventThread(tls::TlsEventSink& next);
+  // |downstream| is what |next| charges (it must outlive this); null: no budget.
+  EventThread(tls::TlsEventSink& next, MemoryBudget* downstream);
   // Stops the thread; calls not yet delivered are dropped (drain() first to deliver them).
   ~EventThread() override;
   EventThread(const EventThread&) = delete;
   EventThread& operator=(const EventThread&) = delete;
 
-  // The analysis thread's budget, told what |next| holds (see above); null: none.
-  void set_memory_budget(MemoryBudget* budget) { budget_ = budget; }
-  // What |next| charges, on the event thread.
-  MemoryBudget& downstream_budget() { return downstream_budget_; }
+  // The analysis thread's budget, told what |next| holds (see above); its settle hook is this
+  // thread's drain() until this is destroyed.
+  void set_memory_budget(MemoryBudget* budget);
 
   void on_open(const reassembly::FlowInfo& flow) override;
   void on_tcp(reassembly::FlowId flow, const reassembly::TcpEvent& event) override;
@@ -70,8 +75,10 @@ class EventThread final : public tls::TlsEventSink {
   struct Call {
     reassembly::FlowId flow = 0;
     Timestamp ts;
-    std::uint64_t packet_number = 0;  // Gap: the missing bytes
-    std::uint64_t value = 0;  // Tls: a small body's bytes, or its index in bodies; Open, Close: an index
+    std::uint64_t packet_number = 0;
+    // Tls: a small body's bytes, or its index in bodies; Open, Close: the index of its info or
+    // counters; Gap: the missing bytes.
+    std::uint64_t value = 0;
     Kind kind = Kind::End;
     reassembly::Direction dir = reassembly::Direction::ClientToServer;
     std::uint8_t code = 0;  // Tls: the body's alternative; Tcp, Gap, Close: the event's kind or reason
@@ -87,6 +94,8 @@ class EventThread final : public tls::TlsEventSink {
     void clear();
   };
 
+  void make_room();
+  // A call in the filling batch, after make_room() and whatever went into the arrays beside it.
   Call& add(Kind kind, reassembly::FlowId flow, Timestamp ts);
   void hand_over();
   void run();
@@ -95,17 +104,19 @@ class EventThread final : public tls::TlsEventSink {
 
   tls::TlsEventSink& next_;
   MemoryBudget* budget_ = nullptr;
-  MemoryBudget downstream_budget_;  // event thread only
-  Batch filling_;                   // analysis thread only
+  const MemoryBudget* downstream_;  // event thread only
+  // Analysis thread only, and written for every call: on cache lines of its own, away from next_,
+  // which the event thread reads for every call it delivers (sharing a line cost 5 % of a run).
+  alignas(64) Batch filling_;
 
-  std::mutex mutex_;
+  alignas(64) std::mutex mutex_;
   std::condition_variable work_ready_;  // the event thread waits for a batch
   std::condition_variable done_;        // the analysis thread waits for room, or for drain
   std::vector<Batch> queue_;            // handed over, not yet taken
   std::vector<Batch> spare_;            // delivered and cleared, for reuse
   std::uint64_t handed_ = 0;     // batches handed over
   std::uint64_t delivered_ = 0;  // batches |next| has had
-  // What downstream_budget_ held after batch i, at i % size (the last kLag + 1 batches).
+  // What |downstream| held after batch i, at i % size (the last kLag + 1 batches).
   std::array<std::size_t, kLag + 1> held_after_{};
   bool stop_ = false;
   std::exception_ptr error_;

@@ -76,15 +76,15 @@ template <class Source>
 void run_chain(Source& source, const PipelineOptions& options, analysis::FlowSink& report,
                analysis::InputResult& result) {
   MemoryBudget budget(options.memory_limit);  // first: the stages charge it until they are gone
+  MemoryBudget correlator_budget;  // with an event thread: what the correlator holds, charged on it
   analysis::Finalizer finalizer(report, options.trust);
   analysis::Correlator correlator(finalizer, result.info.path, /*ordered=*/true);
   correlator.defer_finalize();
   std::optional<EventThread> event_thread;
   if (options.event_thread) {
-    event_thread.emplace(correlator);
+    event_thread.emplace(correlator, &correlator_budget);
     event_thread->set_memory_budget(&budget);
-    correlator.set_memory_budget(&event_thread->downstream_budget());
-    budget.set_settle([&event_thread] { event_thread->drain(); });
+    correlator.set_memory_budget(&correlator_budget);
   } else {
     correlator.set_memory_budget(&budget);
   }
@@ -101,10 +101,7 @@ void run_chain(Source& source, const PipelineOptions& options, analysis::FlowSin
     result.error = err->message;
     result.error_offset = err->offset;
   }
-  if (event_thread) {
-    event_thread->drain();  // the caller reports the input once its flows are in
-    budget.set_settle({});  // the event thread goes before the budget does
-  }
+  if (event_thread) event_thread->drain();  // the caller reports the input once its flows are in
   result.info = source.info();  // run() may add notes
   result.stats = input_stats(decoder.stats(), streams.stats(), dissector.stats(), correlator.stats());
   if (const std::uint64_t n = streams.stats().memory_evictions; n > 0)

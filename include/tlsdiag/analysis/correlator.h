@@ -52,8 +52,8 @@ class Correlator : public tls::TlsEventSink {
   // --memory-limit: the records of open flows, what is held of flows waiting for their turn, and
   // the table of entries are charged to |budget| (util/memory_budget.h).
   void set_memory_budget(MemoryBudget* budget) { budget_ = budget; }
-  // Hands records on without their verdict, for an analysis::Finalizer further down the chain
-  // (possibly on another thread) to judge; by default the correlator judges them itself.
+  // Hands records on without their verdict, for an analysis::Finalizer further down the chain to
+  // judge; by default the correlator judges them itself.
   void defer_finalize() { finalize_ = false; }
   // Unordered mode: report a flow once its outcome is known, counters from |streams|.
   void report_when_decided(const reassembly::FlowStatsQuery& streams) { streams_ = &streams; }

@@ -2,7 +2,8 @@
 // Finalizer: the stage that judges finished flows. Input: a Correlator's FlowSink calls with
 // records whose verdict is not filled in yet (Correlator::defer_finalize). Output: the same calls
 // on |next|, each record first completed by finalize() (established, certificate findings,
-// verdict). A stage of its own so that the correlator can defer judging to the end of the chain.
+// verdict). The offline chain judges here (Correlator::defer_finalize); it became a stage of its
+// own to run on the report's thread (session 7), and the correlator now shares that thread.
 // Owns the certificate cache, so it is used from one thread at a time.
 #include <memory>
 

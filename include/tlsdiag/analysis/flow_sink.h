@@ -56,8 +56,8 @@ class FlowSink {
  public:
   virtual ~FlowSink() = default;
   virtual void on_flow(const FlowRecord& flow) = 0;
-  // The same, for a caller that is done with the record: a sink that passes flows to another
-  // thread takes it instead of copying it.
+  // The same, for a caller that is done with the record: a sink that keeps it (DeferredSink)
+  // takes it instead of copying it.
   virtual void take_flow(std::unique_ptr<FlowRecord> flow) { on_flow(*flow); }
   virtual void on_input_done(const InputResult& result) = 0;
   // After every input: write summaries, flush.
@@ -72,9 +72,6 @@ class FlowSink {
   virtual std::unique_ptr<HeldFlow> hold(FlowRecord&& flow) {
     return std::make_unique<HeldRecord>(std::move(flow));
   }
-  // The same, for a caller that is done with the record (as take_flow is to on_flow): a sink that
-  // passes flows to another thread takes the record instead of moving it into a new one.
-  virtual std::unique_ptr<HeldFlow> take_and_hold(std::unique_ptr<FlowRecord> flow) { return hold(std::move(*flow)); }
   virtual void release(std::unique_ptr<HeldFlow> held) {
     on_flow(static_cast<const HeldRecord&>(*held).flow);
   }

@@ -1,15 +1,18 @@
 #pragma once
-// MemoryBudget: --memory-limit, one per pipeline. The stages that hold memory per flow charge
-// what they hold and release it when it goes: the reassembler its flow slots, index arrays,
-// tombstones and out-of-order bytes, the dissector its flow states, partial records and handshake
-// messages, the correlator its flow records and their hellos, certificates and notes. The
-// reassembler, which owns the flow table, closes the least recently active flows (evicted: judged
-// and reported at once, counted) while the total is over the limit.
+// MemoryBudget: --memory-limit, one per pipeline (and with app::EventThread a second one, which
+// only counts what the correlator holds on that thread; the first learns it as "elsewhere"). The
+// stages that hold memory per flow charge what they hold and release it when it goes: the
+// reassembler its flow slots, index arrays, tombstones and out-of-order bytes, the dissector its
+// flow states, partial records and handshake messages, the correlator its flow records and their
+// hellos, certificates and notes. The reassembler, which owns the flow table, closes the least
+// recently active flows (evicted: judged and reported at once, counted) while the total is over the
+// limit.
 // A charge is what the heap holds for it: each block as malloc rounds it (heap_block), a
 // container's capacity rather than its size, and the arrays a stage keeps for reuse (the slots
 // of closed flows, hash index arrays: they never shrink) for as long as they stay allocated. The
 // limit bounds what grows with the traffic; the fixed part of the process (libraries, I/O
-// buffers, the report's spill store and summary) is outside it (docs/hostile-input.md).
+// buffers, the report's spill store and summary, the event thread's batches in flight) is
+// outside it (docs/hostile-input.md).
 #include <algorithm>
 #include <cstddef>
 #include <functional>

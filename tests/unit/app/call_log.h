@@ -1,7 +1,8 @@
 #pragma once
-// A report stand-in for the sinks between a correlator and its report (DeferredSink): logs every call ("flow 3", "hold 4", "release 4") and the thread it came on.
-// hold() returns null for flows it "does not print" (first_packet divisible by 5), like a report
-// under --only-failures; a call equal to throw_at throws instead, like a report that cannot write.
+// A report stand-in for the sinks between a correlator and its report (DeferredSink): logs every
+// call ("flow 3", "hold 4", "release 4") and the thread it came on. hold() returns null for flows
+// it "does not print" (first_packet divisible by 5), like a report under --only-failures; a call
+// equal to throw_at throws instead, like a report that cannot write.
 #include <memory>
 #include <stdexcept>
 #include <string>

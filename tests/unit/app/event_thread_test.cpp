@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -58,15 +59,16 @@ struct Describe {
   }
   std::string operator()(const tls::ChangeCipherSpec&) const { return "change_cipher_spec"; }
   std::string operator()(const tls::Alert& a) const {
-    return "alert " + std::to_string(a.level) + " " + std::to_string(a.description) + " " + std::to_string(a.encrypted) +
-           std::to_string(a.decrypted);
+    return "alert " + std::to_string(a.level) + " " + std::to_string(a.description) + " " +
+           std::to_string(a.encrypted) + std::to_string(a.decrypted);
   }
   std::string operator()(const tls::EncryptedRecord& r) const {
     return "encrypted " + std::to_string(r.content_type) + " " + std::to_string(r.length);
   }
   std::string operator()(const tls::NonTls& n) const { return "non_tls " + list(n.prefix); }
   std::string operator()(const tls::Malformed& m) const {
-    return "malformed " + m.what + " " + std::to_string(static_cast<int>(m.code)) + " " + std::to_string(m.stream_offset);
+    return "malformed " + m.what + " " + std::to_string(static_cast<int>(m.code)) + " " +
+           std::to_string(m.stream_offset);
   }
   std::string operator()(const tls::RolesSwapped&) const { return "roles_swapped"; }
   std::string operator()(const tls::Decryption& d) const {
@@ -200,7 +202,7 @@ TEST(EventThread, TheNextStageGetsTheSameCallsInOrderOnAnotherThread) {
     dissector_calls(direct, n);
     EventLog next;
     {
-      EventThread threaded(next);
+      EventThread threaded(next, nullptr);
       dissector_calls(threaded, n);
       threaded.drain();
       EXPECT_EQ(next.log, direct.log);
@@ -213,7 +215,7 @@ TEST(EventThread, TheNextStageGetsTheSameCallsInOrderOnAnotherThread) {
 TEST(EventThread, DrainRethrowsWhatTheNextStageThrewAndLaterCallsToo) {
   EventLog next;
   next.throw_at = 40;
-  EventThread threaded(next);
+  EventThread threaded(next, nullptr);
   dissector_calls(threaded, 5);
   EXPECT_THROW(threaded.drain(), std::runtime_error);
   EXPECT_EQ(next.log.size(), 40u);
@@ -223,7 +225,7 @@ TEST(EventThread, DrainRethrowsWhatTheNextStageThrewAndLaterCallsToo) {
 TEST(EventThread, DestroyedWithoutDrainStopsWithoutDelivering) {
   EventLog next;
   {
-    EventThread threaded(next);
+    EventThread threaded(next, nullptr);
     dissector_calls(threaded, 3);
   }  // fewer calls than a batch: never handed over
   EXPECT_TRUE(next.log.empty());
@@ -246,9 +248,10 @@ class Charging final : public tls::TlsEventSink {
 // drain() what it holds now.
 TEST(EventThread, TheBudgetLearnsWhatTheNextStageHeldKLagBatchesBefore) {
   constexpr std::size_t k = EventThread::kBatchCalls;
+  MemoryBudget downstream;
   Charging next;
-  EventThread threaded(next);
-  next.budget = &threaded.downstream_budget();
+  next.budget = &downstream;
+  EventThread threaded(next, &downstream);
   MemoryBudget budget(1'000'000'000);
   threaded.set_memory_budget(&budget);
   auto open = [&](std::size_t calls) {
@@ -262,6 +265,25 @@ TEST(EventThread, TheBudgetLearnsWhatTheNextStageHeldKLagBatchesBefore) {
   EXPECT_EQ(budget.elsewhere(), 3 * k * 100);
   threaded.drain();
   EXPECT_EQ(budget.elsewhere(), ((EventThread::kLag + 3) * k + 1) * 100);
+}
+
+// Before the reassembler evicts, the budget's settle hook makes the figure current: it drains the
+// event thread. Once the thread is gone, the hook is too.
+TEST(EventThread, SettlingTheBudgetDrainsTheEventThreadUntilItIsGone) {
+  MemoryBudget budget(1000);
+  budget.charge(1001);  // over by itself: the caller would evict, so it settles first
+  MemoryBudget downstream;
+  Charging next;
+  next.budget = &downstream;
+  auto threaded = std::make_unique<EventThread>(next, &downstream);
+  threaded->set_memory_budget(&budget);
+  for (int i = 0; i < 3; ++i) threaded->on_open(reassembly::FlowInfo{});  // not handed over yet
+  EXPECT_EQ(budget.elsewhere(), 0u);
+  EXPECT_TRUE(budget.over_when_settled());
+  EXPECT_EQ(budget.elsewhere(), 300u);
+  EXPECT_EQ(downstream.used(), 300u);
+  threaded.reset();
+  EXPECT_TRUE(budget.over_when_settled());  // no hook left to call into the freed thread (ASan)
 }
 
 std::string report_of(const std::string& sample, report::Format format, bool event_thread) {
