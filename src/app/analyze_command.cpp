@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <fstream>
 #include <iostream>
 #include <boost/program_options.hpp>
 
@@ -13,6 +12,7 @@
 #include "cap_options.h"
 #include "command_line.h"
 #include "pipeline.h"
+#include "report_output.h"
 #include "time_window.h"
 #include "trust_options.h"
 #include "tlsdiag/analysis/certificate_check.h"
@@ -115,15 +115,12 @@ int analyze_command(int argc, char** argv) {
   }
   o.pipeline.reassembly = caps->reassembly;
   o.pipeline.tls = caps->tls;
-  std::ofstream file;
-  if (!o.output.empty()) {
-    file.open(o.output, std::ios::out | std::ios::trunc);
-    if (!file) {
-      std::cerr << "tlsdiag analyze: cannot write " << o.output << "\n";
-      return 2;
-    }
+  ReportOutput output;
+  if (auto error = output.open(o.output)) {
+    std::cerr << "tlsdiag analyze: " << *error << "\n";
+    return 2;
   }
-  std::ostream& out = o.output.empty() ? std::cout : file;
+  std::ostream& out = output.stream();
   report::ReportOptions ropts;
   ropts.only_failures = o.only_failures;
   ropts.show_ok = o.show_ok;

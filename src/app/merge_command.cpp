@@ -5,6 +5,7 @@
 #include <boost/program_options.hpp>
 
 #include "command_line.h"
+#include "report_output.h"
 #include "tlsdiag/report/json_report.h"
 #include "tlsdiag/report/report.h"
 
@@ -59,15 +60,12 @@ int merge_command(int argc, char** argv) {
   report::JsonMerge merge;
   // Nothing is written unless every report merges: a report short of a shard would look whole.
   if (!read_reports(o.inputs, merge)) return 2;
-  std::ofstream file;
-  if (!o.output.empty()) {
-    file.open(o.output, std::ios::out | std::ios::trunc);
-    if (!file) {
-      std::cerr << "tlsdiag merge: cannot write " << o.output << "\n";
-      return 2;
-    }
+  ReportOutput output;
+  if (auto error = output.open(o.output)) {
+    std::cerr << "tlsdiag merge: " << *error << "\n";
+    return 2;
   }
-  std::ostream& out = o.output.empty() ? std::cout : file;
+  std::ostream& out = output.stream();
   merge.write(out, report::kToolVersion);
   return merge.summary().exit_code();
 }

@@ -1,7 +1,9 @@
 #include "tlsdiag/report/flow_json_text.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
+#include <unordered_map>
 
 #include "json_writer.h"
 #include "tlsdiag/analysis/certificate_check.h"
@@ -105,37 +107,136 @@ void fingerprint_fields(W& w, std::string_view hash_key, std::string_view raw_ke
   field(w, raw_key, fp->raw);
 }
 
-void client_hello_json(W& w, const tls::ClientHello& hello) {
-  object(w, [&] {
-    array_field(w, "alpn", hello.alpn);
-    cipher_suites_field(w, "cipher_suites", hello.cipher_suites);
-    array_field(w, "compression_methods", hello.compression_methods);
-    field(w, "early_data", hello.early_data);
-    names_field(w, "ec_point_formats", hello.ec_point_formats, tls::ec_point_format_name);
-    field(w, "encrypted_client_hello", hello.encrypted_client_hello);
-    field(w, "extended_master_secret", hello.extended_master_secret);
-    registry_names_field(w, "extensions", hello.extensions, tls::find_extension, tls::extension_name);
-    parse_error_field(w, "extensions_error", hello.extensions_error);
-    field(w, "fallback_scsv", hello.fallback_scsv);
-    registry_names_field(w, "groups", hello.groups, tls::find_group, tls::group_name);
-    fingerprint_fields(w, "ja3", "ja3_full", tls::ja3(hello));
-    fingerprint_fields(w, "ja4", "ja4_r", tls::ja4(hello));
-    registry_names_field(w, "key_share_groups", hello.key_share_groups, tls::find_group, tls::group_name);
-    field(w, "legacy_version", tls::version_name(hello.legacy_version));
-    field(w, "message_length", hello.message_length);
-    field(w, "pre_shared_key", hello.pre_shared_key);
-    names_field(w, "psk_key_exchange_modes", hello.psk_key_exchange_modes, psk_mode_name);
-    field(w, "record_version", tls::version_name(hello.record_version));
-    field(w, "renegotiation_info", hello.renegotiation_info);
-    field(w, "session_id_length", hello.session_id_length);
-    field(w, "session_ticket", hello.session_ticket);
-    registry_names_field(w, "signature_algorithms", hello.signature_algorithms,
-                         tls::find_signature_scheme, tls::signature_scheme_name);
-    nullable_field(w, "sni", hello.sni);
-    field(w, "sslv2_format", hello.sslv2_format);
-    field(w, "version", tls::version_name(hello.highest_version()));
-    names_field(w, "versions", hello.offered_versions(), tls::version_name);
+// A hello's text in three pieces around the values of message_length and sni, the two fields
+// that differ between one client's connections to different servers.
+struct HelloText {
+  std::string head, middle, tail;
+};
+
+HelloText render_client_hello(const tls::ClientHello& hello) {
+  std::string text;
+  std::array<std::size_t, 4> cut{};
+  {
+    W w(text);
+    object(w, [&] {
+      array_field(w, "alpn", hello.alpn);
+      cipher_suites_field(w, "cipher_suites", hello.cipher_suites);
+      array_field(w, "compression_methods", hello.compression_methods);
+      field(w, "early_data", hello.early_data);
+      names_field(w, "ec_point_formats", hello.ec_point_formats, tls::ec_point_format_name);
+      field(w, "encrypted_client_hello", hello.encrypted_client_hello);
+      field(w, "extended_master_secret", hello.extended_master_secret);
+      registry_names_field(w, "extensions", hello.extensions, tls::find_extension, tls::extension_name);
+      parse_error_field(w, "extensions_error", hello.extensions_error);
+      field(w, "fallback_scsv", hello.fallback_scsv);
+      registry_names_field(w, "groups", hello.groups, tls::find_group, tls::group_name);
+      fingerprint_fields(w, "ja3", "ja3_full", tls::ja3(hello));
+      fingerprint_fields(w, "ja4", "ja4_r", tls::ja4(hello));
+      registry_names_field(w, "key_share_groups", hello.key_share_groups, tls::find_group, tls::group_name);
+      field(w, "legacy_version", tls::version_name(hello.legacy_version));
+      w.key("message_length");
+      cut[0] = w.size();
+      w.value(hello.message_length);
+      cut[1] = w.size();
+      field(w, "pre_shared_key", hello.pre_shared_key);
+      names_field(w, "psk_key_exchange_modes", hello.psk_key_exchange_modes, psk_mode_name);
+      field(w, "record_version", tls::version_name(hello.record_version));
+      field(w, "renegotiation_info", hello.renegotiation_info);
+      field(w, "session_id_length", hello.session_id_length);
+      field(w, "session_ticket", hello.session_ticket);
+      registry_names_field(w, "signature_algorithms", hello.signature_algorithms,
+                           tls::find_signature_scheme, tls::signature_scheme_name);
+      w.key("sni");
+      cut[2] = w.size();
+      w.null();  // the value is written per connection
+      cut[3] = w.size();
+      field(w, "sslv2_format", hello.sslv2_format);
+      field(w, "version", tls::version_name(hello.highest_version()));
+      names_field(w, "versions", hello.offered_versions(), tls::version_name);
+    });
+  }
+  return {text.substr(0, cut[0]), text.substr(cut[1], cut[2] - cut[1]), text.substr(cut[3])};
+}
+
+// Equal lists of codes, all GREASE values alike: they all print as "GREASE", and JA3 and JA4
+// leave them out.
+bool same_codes(const std::vector<std::uint16_t>& a, const std::vector<std::uint16_t>& b) {
+  return std::ranges::equal(a, b, [](std::uint16_t x, std::uint16_t y) {
+    return x == y || (tls::is_grease(x) && tls::is_grease(y));
   });
+}
+
+bool same_error(const std::optional<ParseError>& a, const std::optional<ParseError>& b) {
+  if (!a || !b) return a.has_value() == b.has_value();
+  return a->code == b->code && a->offset == b->offset;
+}
+
+// Whether two hellos print the same HelloText: every field client_hello_json writes, but for
+// message_length and sni (JA4 looks for the SNI extension, not at the name).
+bool same_text(const tls::ClientHello& a, const tls::ClientHello& b) {
+  return a.record_version == b.record_version && a.legacy_version == b.legacy_version &&
+         a.sslv2_format == b.sslv2_format && a.session_id_length == b.session_id_length &&
+         same_codes(a.cipher_suites, b.cipher_suites) && a.compression_methods == b.compression_methods &&
+         same_codes(a.extensions, b.extensions) && same_codes(a.supported_versions, b.supported_versions) &&
+         a.alpn == b.alpn && same_codes(a.groups, b.groups) &&
+         a.ec_point_formats == b.ec_point_formats && same_codes(a.signature_algorithms, b.signature_algorithms) &&
+         same_codes(a.key_share_groups, b.key_share_groups) && a.psk_key_exchange_modes == b.psk_key_exchange_modes &&
+         a.pre_shared_key == b.pre_shared_key && a.early_data == b.early_data &&
+         a.renegotiation_info == b.renegotiation_info && a.extended_master_secret == b.extended_master_secret &&
+         a.session_ticket == b.session_ticket && a.encrypted_client_hello == b.encrypted_client_hello &&
+         a.fallback_scsv == b.fallback_scsv && same_error(a.extensions_error, b.extensions_error);
+}
+
+void mix(std::uint64_t& h, std::uint64_t v) { h = (h ^ v) * 0x100000001b3ULL; }
+
+void mix_codes(std::uint64_t& h, const std::vector<std::uint16_t>& codes) {
+  for (std::uint16_t code : codes) mix(h, tls::is_grease(code) ? 0x0a0a : code);
+  mix(h, codes.size());
+}
+
+// A hash of what same_text compares (the lists that tell clients apart).
+std::uint64_t text_hash(const tls::ClientHello& hello) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  mix(h, hello.legacy_version);
+  mix_codes(h, hello.cipher_suites);
+  mix_codes(h, hello.extensions);
+  mix_codes(h, hello.groups);
+  mix_codes(h, hello.signature_algorithms);
+  return h;
+}
+
+// The text of the last kHelloTexts distinct hellos per thread, emptied when full: a client sends
+// the same hello on every connection, and writing it was a tenth of the JSON Lines report's thread.
+constexpr std::size_t kHelloTexts = 256;
+struct RememberedHello {
+  tls::ClientHello hello;
+  HelloText text;
+};
+
+const HelloText& hello_text(const tls::ClientHello& hello) {
+  thread_local std::unordered_map<std::uint64_t, RememberedHello> memo;
+  const std::uint64_t key = text_hash(hello);
+  if (auto it = memo.find(key); it != memo.end() && same_text(it->second.hello, hello)) return it->second.text;
+  if (memo.size() >= kHelloTexts) memo.clear();
+  return memo.insert_or_assign(key, RememberedHello{hello, render_client_hello(hello)}).first->second.text;
+}
+
+void client_hello_json(W& w, const tls::ClientHello& hello) {
+  const HelloText& text = hello_text(hello);
+  thread_local std::string whole;
+  whole = text.head;
+  {
+    W value(whole);
+    value.value(hello.message_length);
+  }
+  whole += text.middle;
+  {
+    W value(whole);
+    if (hello.sni.empty()) value.null();
+    else value.value(hello.sni);
+  }
+  whole += text.tail;
+  w.raw_value(whole);
 }
 
 // flow_to_json's server_hello: server_hello_to_json with hello_retry_request from the flow.

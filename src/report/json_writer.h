@@ -48,6 +48,13 @@ class JsonTextWriter {
     len_ = static_cast<std::size_t>(p - out_.data());
     after_key_ = true;
   }
+  // A value given as its JSON text, written as is.
+  void raw_value(std::string_view json) {
+    element();
+    put(json);
+  }
+  // Bytes written so far (where the next byte goes): callers cut the text at values.
+  std::size_t size() const { return len_; }
   // A member written as raw text ("\"type\":\"flow\""), outside the sorted keys.
   void raw_member(std::string_view text) {
     separate();

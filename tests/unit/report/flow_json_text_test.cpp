@@ -6,7 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <random>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "report_fixtures.h"
 #include "tlsdiag/analysis/certificate_check.h"
@@ -238,6 +242,62 @@ TEST(FlowJsonText, MatchesFlowToJsonOnRandomFlows) {
     const std::string expected = via_nlohmann(flow);
     const std::string actual = via_text(flow);
     ASSERT_EQ(actual, expected) << "random flow " << i;
+  }
+}
+
+// A hello's text is remembered per thread and reused for a hello that prints the same but for its
+// message_length and SNI. Each change below must show in the text: rendered right after the
+// unchanged hello, a change the memo did not compare would print the remembered text.
+TEST(FlowJsonText, ARememberedHelloIsReusedOnlyWhenItPrintsTheSame) {
+  using tls::ClientHello;
+  using Change = std::function<void(ClientHello&)>;
+  struct Case {
+    const char* name;
+    Change change;
+    Change before = [](ClientHello&) {};  // applied to both hellos
+  };
+  const std::vector<Case> cases = {
+      {"record_version", [](ClientHello& h) { h.record_version = 0x0301; }},
+      {"legacy_version", [](ClientHello& h) { h.legacy_version = 0x0302; }},
+      {"sslv2_format", [](ClientHello& h) { h.sslv2_format = !h.sslv2_format; }},
+      {"session_id_length", [](ClientHello& h) { h.session_id_length = 7; }},
+      {"cipher_suites", [](ClientHello& h) { h.cipher_suites.push_back(0x00ff); }},
+      {"compression_methods", [](ClientHello& h) { h.compression_methods.push_back(1); }},
+      {"extensions", [](ClientHello& h) { h.extensions.push_back(0x0017); }},
+      {"supported_versions", [](ClientHello& h) { h.supported_versions.push_back(0x0302); }},
+      {"sni present", [](ClientHello& h) { h.sni = h.sni.empty() ? "example.test" : ""; }},
+      {"sni value", [](ClientHello& h) { h.sni = "other.example \"quoted\""; }},
+      {"message_length", [](ClientHello& h) { h.message_length += 1000; }},
+      {"alpn", [](ClientHello& h) { h.alpn.push_back("h2c"); }},
+      {"groups", [](ClientHello& h) { h.groups.push_back(0x001e); }},
+      {"ec_point_formats", [](ClientHello& h) { h.ec_point_formats.push_back(2); }},
+      {"signature_algorithms", [](ClientHello& h) { h.signature_algorithms.push_back(0x0807); }},
+      {"key_share_groups", [](ClientHello& h) { h.key_share_groups.push_back(0x0017); }},
+      {"psk_key_exchange_modes", [](ClientHello& h) { h.psk_key_exchange_modes.push_back(0); }},
+      {"pre_shared_key", [](ClientHello& h) { h.pre_shared_key = !h.pre_shared_key; }},
+      {"early_data", [](ClientHello& h) { h.early_data = !h.early_data; }},
+      {"renegotiation_info", [](ClientHello& h) { h.renegotiation_info = !h.renegotiation_info; }},
+      {"extended_master_secret", [](ClientHello& h) { h.extended_master_secret = !h.extended_master_secret; }},
+      {"session_ticket", [](ClientHello& h) { h.session_ticket = !h.session_ticket; }},
+      {"encrypted_client_hello", [](ClientHello& h) { h.encrypted_client_hello = !h.encrypted_client_hello; }},
+      {"fallback_scsv", [](ClientHello& h) { h.fallback_scsv = !h.fallback_scsv; }},
+      {"extensions_error", [](ClientHello& h) { h.extensions_error = ParseError{Errc::Truncated, 12}; }},
+      {"extensions_error offset", [](ClientHello& h) { h.extensions_error->offset = 13; },
+       [](ClientHello& h) { h.extensions_error = ParseError{Errc::Truncated, 12}; }},
+      {"another GREASE value, which prints the same", [](ClientHello& h) { h.cipher_suites.front() = 0x1a1a; },
+       [](ClientHello& h) { h.cipher_suites.insert(h.cipher_suites.begin(), 0x2a2a); }},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    FlowRecord first = tls13_success();
+    ASSERT_TRUE(first.client_hello);
+    c.before(*first.client_hello);
+    ASSERT_EQ(via_text(first), via_nlohmann(first));  // remembered
+    FlowRecord second = first;
+    c.change(*second.client_hello);
+    EXPECT_EQ(via_text(second), via_nlohmann(second));
+    second.second_client_hello = *first.client_hello;  // both in one line
+    EXPECT_EQ(via_text(second), via_nlohmann(second));
   }
 }
 
