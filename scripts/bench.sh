@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/bench.sh — how fast tlsdiag reads a capture, next to libpcap's own read loop and tshark.
 #
-# In one run: makes the workloads if missing (1 GB and 100 MB, ../shared/bench/make-workload.sh),
+# In one run: installs what is missing (scripts/deps.sh --bench: the build's packages, tshark,
+# hyperfine), makes the workloads if missing (1 GB and 100 MB, ../shared/bench/make-workload.sh),
 # builds tlsdiag (Release) and the floor (../shared/bench/floor/pcap_floor.c), checks tlsdiag's
 # counts against the workload's ground truth (ClientHellos, ServerHellos, established flows,
 # failures by reason; exit 1 when they differ), then measures
@@ -43,6 +44,9 @@ OUT=$(cd "$OUT" && pwd)
 : > "$OUT/measurements.tsv"
 
 log() { printf '== %s\n' "$*" >&2; }
+
+# ---- tools: the build's packages, tshark and hyperfine (scripts/deps.sh --bench) ------------
+"$REPO/scripts/deps.sh" --bench >&2 || log "could not install every package: what is missing is skipped"
 
 # ---- workloads ------------------------------------------------------------------------------
 make_workload() {  # dir size_mb

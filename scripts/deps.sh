@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs (as root, with apt-get) every Debian 12 package tlsdiag needs to build, test and run
 # its demo. Only packages that are missing are installed; rerunning is cheap.
+#   scripts/deps.sh           what the build, the tests and the demo need
+#   scripts/deps.sh --bench   and what scripts/bench.sh compares against and times with
 set -euo pipefail
 
 packages=(
@@ -11,6 +13,12 @@ packages=(
   clang libclang-rt-14-dev
   python3 python3-jsonschema time openssl iproute2
 )
+if [ "${1:-}" = --bench ]; then
+  packages+=(tshark hyperfine)
+elif [ $# -gt 0 ]; then
+  echo "usage: scripts/deps.sh [--bench]" >&2
+  exit 2
+fi
 
 missing=()
 for p in "${packages[@]}"; do
