@@ -156,7 +156,10 @@ int analyze_command(int argc, char** argv) {
   run_batch(inputs, o.pipeline, BatchOptions{.jobs = o.jobs}, sink, &console);
   console.clear();
   rep->on_finish();
-  out.flush();
+  if (auto error = output.finish()) {  // a full disk, a closed pipe: the report is not whole
+    std::cerr << "tlsdiag analyze: " << *error << "\n";
+    return 2;
+  }
   // Exit status 2 when an input was bad (the summary counts those), after all the output.
   if (input_error) return 2;
   return rep->summary().exit_code();

@@ -67,6 +67,10 @@ int merge_command(int argc, char** argv) {
   }
   std::ostream& out = output.stream();
   merge.write(out, report::kToolVersion);
+  if (auto error = output.finish()) {
+    std::cerr << "tlsdiag merge: " << *error << "\n";
+    return 2;
+  }
   return merge.summary().exit_code();
 }
 
