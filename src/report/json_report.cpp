@@ -109,6 +109,10 @@ void JsonReport::write_rendered(std::size_t, std::string_view text) {
   flows_.push_back(store().append(text));
 }
 
+// A held flow's text is already in the store: it stays where it is, not read back and stored
+// again (for a long capture most flows are held, and their text was on disk twice).
+void JsonReport::write_held(std::size_t, SpillStore::Ref ref) { flows_.push_back(ref); }
+
 void JsonReport::write_input(const analysis::InputResult& result) {
   inputs_.push_back(document_item(input_to_json(result)));
 }

@@ -77,11 +77,14 @@ std::size_t Report::held_bytes(std::size_t) const { return heap_block(sizeof(Hel
 
 void Report::release(std::unique_ptr<analysis::HeldFlow> held) {
   const auto& h = static_cast<const HeldOutput&>(*held);
-  if (!h.printed) return;
+  if (h.printed) write_held(h.group, h.ref);
+}
+
+void Report::write_held(std::size_t group, SpillStore::Ref ref) {
   // Copied out first: write_rendered may append to the store, which moves its views.
-  text_.assign(store_.read(h.ref));
-  store_.release(h.ref);
-  write_rendered(h.group, text_);
+  text_.assign(store_.read(ref));
+  store_.release(ref);
+  write_rendered(group, text_);
 }
 
 void Report::on_input_done(const analysis::InputResult& result) {

@@ -63,6 +63,10 @@ class Report : public analysis::FlowSink {
   virtual std::optional<std::size_t> render_flow(const analysis::FlowRecord& flow, std::string& text) = 0;
   // Output of render_flow, in flow order.
   virtual void write_rendered(std::size_t group, std::string_view text) = 0;
+  // A held flow's output at its turn, at |ref| in store(); the report now owns the ref. By
+  // default read back, released and written as write_rendered; a format that keeps its output
+  // in the store until the end keeps the ref instead.
+  virtual void write_held(std::size_t group, SpillStore::Ref ref);
   virtual void write_input(const analysis::InputResult& result) = 0;
   virtual void write_finish() = 0;  // Summary complete; write the rest and flush
   // Output kept for later (held flows, grouped or document formats): memory stays bounded.
