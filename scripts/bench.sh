@@ -14,7 +14,8 @@
 #   pcap_floor -b, tshark (handshake fields)    100 MB
 # the 1 GB commands in RUNS rounds of one run each (the median of each), the others with hyperfine
 # when installed (else the median of RUNS runs), each run after re-reading the file (warm page cache), peak RSS from /usr/bin/time -v, and prints MB/s, packets/s, peak RSS
-# and each command's time as a multiple of the floor measured in the same run.
+# and each command's time as a multiple of the floor measured in the same run, and the memory an
+# open flow costs (peak RSS less the RSS of a run that analyses nothing, over the most open flows).
 #
 # Environment:
 #   BENCH_DIR    where the workloads live (default /work/bench-data): BENCH_DIR/w1g, BENCH_DIR/w100
@@ -205,8 +206,15 @@ if [ "${SCALING:-0}" = 1 ]; then
   measure tlsdiag_text_10g "$BENCH_DIR/w10g/workload.pcap" 1 "$TLSDIAG" analyze "$BENCH_DIR/w10g/workload.pcap"
 fi
 
+# Peak RSS with nothing to analyse (--filter udp: every packet read, none decoded), the part
+# that does not grow with the flows; the rest, over the most flows open at once, is what an open
+# flow costs.
+cat "$BIGF" > /dev/null
+/usr/bin/time -v -o "$OUT/rss_base.txt" "$TLSDIAG" analyze --filter udp "$BIGF" > /dev/null 2>&1 || true
+BASE_KB=$(awk -F': ' '/Maximum resident set size/ {print $2 + 0}' "$OUT/rss_base.txt")
+
 # ---- report ---------------------------------------------------------------------------------
-python3 - "$OUT/measurements.tsv" "$BIG/workload.json" "$SMALL/workload.json" "$CHECK_OK" <<'EOF' | tee "$OUT/summary.txt"
+python3 - "$OUT/measurements.tsv" "$BIG/workload.json" "$SMALL/workload.json" "$CHECK_OK" "${BASE_KB:-0}" <<'EOF' | tee "$OUT/summary.txt"
 import json, os, sys
 rows = {}
 for line in open(sys.argv[1]):
@@ -228,6 +236,12 @@ for name, (path, median, peak) in rows.items():
     mpkt = t["packets"] / 1e6 / median
     label = name.rsplit("_", 1)[0]
     print(f"{label:26s} {size:>7s} {median:9.3f} {mb:8.0f} {mpkt:7.2f} {peak / 1024:7.1f}MB {ratio:>8s}")
+base_kb, open_flows = int(sys.argv[5]), truth["1g"]["concurrency"]["max_open_flows"]
+if base_kb > 0:
+    per_flow = [f"{(rows[n][2] - base_kb) * 1024 / open_flows / 1000:.1f} KB ({n.removeprefix('tlsdiag_').removesuffix('_1g')})"
+                for n in ("tlsdiag_text_1g", "tlsdiag_jsonl_1g") if n in rows]
+    print(f"memory per open flow (1 GB: peak RSS less {base_kb / 1024:.1f} MB with nothing analysed, "
+          f"over {open_flows} flows open at most): {', '.join(per_flow)}")
 if "tlsdiag_text_10g" in rows and "tlsdiag_text_1g" in rows:
     print(f"10 GB peak RSS / 1 GB peak RSS: {rows['tlsdiag_text_10g'][2] / rows['tlsdiag_text_1g'][2]:.2f}")
 print("correctness: " + ("counts match workload.json" if sys.argv[4] == "1" else "COUNTS DIFFER (see check.txt)"))
