@@ -39,6 +39,13 @@ void JsonlReport::write_rendered(std::size_t, std::string_view text) {
   end_line();
 }
 
+// Straight from the store to the output, without a copy in between (most lines are held).
+void JsonlReport::write_held(std::size_t, SpillStore::Ref ref) {
+  store().write_to(ref, out_);
+  store().release(ref);
+  end_line();
+}
+
 void JsonlReport::write_input(const analysis::InputResult& result) {
   // Inputs that read cleanly are only counted in the summary line.
   if (!result.error) return;

@@ -18,6 +18,7 @@ class JsonlReport : public Report {
  protected:
   std::optional<std::size_t> render_flow(const analysis::FlowRecord& flow, std::string& text) override;
   void write_rendered(std::size_t group, std::string_view text) override;
+  void write_held(std::size_t group, SpillStore::Ref ref) override;
   void write_input(const analysis::InputResult& result) override;
   void write_finish() override;
 
