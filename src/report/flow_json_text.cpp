@@ -225,15 +225,12 @@ void client_hello_json(W& w, const tls::ClientHello& hello) {
   const HelloText& text = hello_text(hello);
   thread_local std::string whole;
   whole = text.head;
-  {
-    W value(whole);
-    value.value(hello.message_length);
-  }
+  whole += std::to_string(hello.message_length);
   whole += text.middle;
   {
-    W value(whole);
-    if (hello.sni.empty()) value.null();
-    else value.value(hello.sni);
+    W sni(whole);  // escaped as every other string
+    if (hello.sni.empty()) sni.null();
+    else sni.value(hello.sni);
   }
   whole += text.tail;
   w.raw_value(whole);
