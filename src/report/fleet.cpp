@@ -1,6 +1,7 @@
 #include "tlsdiag/report/fleet.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "tlsdiag/analysis/certificate_check.h"
 #include "tlsdiag/tls/fingerprint.h"
@@ -316,12 +317,19 @@ std::vector<ClientView> FleetViews::clients(std::size_t limit) const {
   return rows;
 }
 
+// Most flows first, ties in address order. A reason has up to kMaxPairs pairs and the summary
+// shows kTopPairs: only those are sorted.
 std::vector<PairCount> FleetViews::top_pairs(Reason r, std::size_t limit) const {
   std::vector<PairCount> rows;
-  for (const auto* row : in_key_order(reason(r).pairs)) rows.push_back({row->first.first, row->first.second, row->second});
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const PairCount& a, const PairCount& b) { return a.flows > b.flows; });
-  if (limit != 0 && rows.size() > limit) rows.resize(limit);
+  rows.reserve(reason(r).pairs.size());
+  for (const auto& [pair, flows] : reason(r).pairs) rows.push_back({pair.first, pair.second, flows});
+  const auto before = [](const PairCount& a, const PairCount& b) {
+    if (a.flows != b.flows) return a.flows > b.flows;
+    return std::tie(a.client, a.server) < std::tie(b.client, b.server);
+  };
+  const std::size_t shown = limit == 0 ? rows.size() : std::min(limit, rows.size());
+  std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(shown), rows.end(), before);
+  rows.resize(shown);
   return rows;
 }
 

@@ -26,6 +26,7 @@ std::uint32_t SpillStore::new_chunk(std::size_t capacity) {
   Chunk& c = chunks_[id];
   c = Chunk{};
   c.in_use = true;
+  if (spare_.capacity() >= capacity) c.data.swap(spare_);
   c.data.reserve(capacity);
   resident_bytes_ += c.data.capacity();
   return id;
@@ -101,7 +102,7 @@ bool SpillStore::spill(std::uint32_t id) {
     done += static_cast<std::size_t>(n);
   }
   resident_bytes_ -= c.data.capacity();
-  std::string().swap(c.data);
+  recycle(c.data);
   c.resident = false;
   c.file_offset = at;
   c.file_capacity = capacity;
@@ -137,11 +138,21 @@ void SpillStore::release(const Ref& ref) {
   if (--c.live == 0 && ref.chunk != current_) drop(ref.chunk);
 }
 
+// Keeps |data|'s buffer as the spare if it is no larger than a chunk needs (a string larger than
+// a chunk got a buffer of its own, which is freed); |data| is left empty.
+void SpillStore::recycle(std::string& data) {
+  data.clear();
+  if (data.capacity() >= chunk_bytes_ && data.capacity() < 2 * chunk_bytes_ && spare_.capacity() < chunk_bytes_)
+    spare_.swap(data);
+  std::string().swap(data);
+}
+
 // Frees a chunk whose strings are all released: its memory, or its place in the file.
 void SpillStore::drop(std::uint32_t id) {
   Chunk& c = chunks_[id];
   if (c.resident) {
     resident_bytes_ -= c.data.capacity();
+    recycle(c.data);
   } else {
     free_regions_.push_back(Region{c.file_offset, c.file_capacity});
   }

@@ -1,8 +1,12 @@
 #include "tlsdiag/report/summary_writer.h"
 
 #include <string>
+#include <string_view>
+#include <type_traits>
 
+#include "tlsdiag/report/fleet_json_text.h"
 #include "tlsdiag/report/flow_json.h"
+#include "tlsdiag/report/json_indent.h"
 
 namespace tlsdiag::report {
 
@@ -33,7 +37,19 @@ class Printer {
     }
   }
   void key(const std::string& name) { out_ << dump_json(json(name)) << (pretty() ? ": " : ":"); }
-  // [row, row, ...] at |level|, rendering rows one by one.
+  // |compact| (dump_json's one-line text of a value) laid out as value() would print it.
+  void text(std::string_view compact, int level) {
+    if (!pretty()) {
+      out_ << compact;
+      return;
+    }
+    if (layout_.indent != 2) return value(json::parse(compact), level);
+    laid_out_.clear();
+    append_indented_json(laid_out_, compact, level);
+    out_ << laid_out_;
+  }
+  // [row, row, ...] at |level|, rendering rows one by one: render(row) gives a nlohmann::json, or
+  // render(text, row) appends the row's compact text to |text|.
   template <class Rows, class Render>
   void rows(const Rows& items, Render render, int level) {
     if (items.empty()) {
@@ -46,7 +62,13 @@ class Printer {
       if (!first) out_ << ',';
       first = false;
       newline(level + 1);
-      value(render(item), level + 1);
+      if constexpr (std::is_invocable_v<Render, std::string&, decltype(item)>) {
+        row_.clear();
+        render(row_, item);
+        text(row_, level + 1);
+      } else {
+        value(render(item), level + 1);
+      }
     }
     newline(level);
     out_ << ']';
@@ -54,6 +76,7 @@ class Printer {
 
   std::ostream& out_;
   const SummaryLayout& layout_;
+  std::string row_, laid_out_;  // reused from row to row
 };
 
 }  // namespace
@@ -75,8 +98,8 @@ void write_summary_json(std::ostream& out, const Summary& summary, const json& e
     p.newline(level + 1);
     p.key(name);
     if (name == "by_client_fingerprint") p.rows(summary.client_fingerprints(0), fingerprint_row_json, level + 1);
-    else if (name == "by_server") p.rows(summary.fleet().servers(0), server_row_json, level + 1);
-    else if (name == "by_client") p.rows(summary.fleet().clients(0), client_row_json, level + 1);
+    else if (name == "by_server") p.rows(summary.fleet().servers(0), append_server_row_json, level + 1);
+    else if (name == "by_client") p.rows(summary.fleet().clients(0), append_client_row_json, level + 1);
     else p.value(value, level + 1);
   }
   p.newline(level);

@@ -45,7 +45,8 @@ class SpillStore {
   // The string is no longer needed. Each Ref is released at most once.
   void release(const Ref& ref);
 
-  std::size_t memory_bytes() const { return resident_bytes_; }  // chunk bytes held in memory
+  // Chunk bytes held in memory, the spare buffer included.
+  std::size_t memory_bytes() const { return resident_bytes_ + spare_.capacity(); }
   std::uint64_t spilled_bytes() const { return spilled_bytes_; }  // written to the file so far
   std::uint64_t file_bytes() const { return file_end_; }          // size of the temporary file
 
@@ -71,6 +72,7 @@ class SpillStore {
   bool spill(std::uint32_t id);
   void drop(std::uint32_t id);
   std::uint64_t file_place(std::uint64_t size, std::uint64_t& capacity);
+  void recycle(std::string& data);
 
   std::size_t memory_budget_;
   std::size_t chunk_bytes_;
@@ -85,6 +87,10 @@ class SpillStore {
   std::uint64_t spilled_bytes_ = 0;
   std::vector<Region> free_regions_;
   std::string scratch_;
+  // The buffer of the last chunk spilled or dropped, for the next chunk: a chunk is large enough
+  // that the allocator gives its pages back when it is freed, and a new one faults them in again
+  // (about a tenth of the JSON Lines page faults were these).
+  std::string spare_;
 };
 
 }  // namespace tlsdiag::report

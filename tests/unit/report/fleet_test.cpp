@@ -161,6 +161,27 @@ TEST(FleetViews, ReasonFirstLastSeenAndTopPairs) {
   EXPECT_EQ(fleet.reason(Reason::NoSharedCipher).flows, 0u);
 }
 
+// Only the pairs shown are sorted: the order must still be most flows first, then address order.
+TEST(FleetViews, TopPairsAreTheMostFrequentWithTiesInAddressOrder) {
+  FleetViews fleet;
+  // Clients .40 down to .30 with one flow each, then .35 and .33 with a second one.
+  for (int host = 40; host >= 30; --host)
+    fleet.add_flow(rejected(("192.0.2." + std::to_string(host)).c_str(), "192.0.2.1", 100));
+  fleet.add_flow(rejected("192.0.2.35", "192.0.2.1", 200));
+  fleet.add_flow(rejected("192.0.2.33", "192.0.2.1", 200));
+  const std::vector<PairCount> top = fleet.top_pairs(Reason::ProtocolVersionMismatch, 4);
+  ASSERT_EQ(top.size(), 4u);
+  EXPECT_EQ(net::to_string(top[0].client), "192.0.2.33");
+  EXPECT_EQ(net::to_string(top[1].client), "192.0.2.35");
+  EXPECT_EQ(net::to_string(top[2].client), "192.0.2.30");
+  EXPECT_EQ(net::to_string(top[3].client), "192.0.2.31");
+  EXPECT_EQ(top[0].flows, 2u);
+  EXPECT_EQ(top[2].flows, 1u);
+  const std::vector<PairCount> all = fleet.top_pairs(Reason::ProtocolVersionMismatch, 0);
+  ASSERT_EQ(all.size(), 11u);
+  EXPECT_EQ(net::to_string(all[10].client), "192.0.2.40");
+}
+
 TEST(FleetViews, ServersPastTheCapAreCountedNotItemised) {
   FleetViews fleet;
   FlowRecord f = rejected("192.0.2.20", "192.0.2.1", 0);

@@ -62,6 +62,22 @@ TEST(SpillStore, ReleasedChunksAreReused) {
   for (std::size_t j = 0; j < refs.size(); ++j) EXPECT_EQ(store.read(refs[j]), text_of(next - refs.size() + j));
 }
 
+// A new chunk takes the buffer of the last chunk spilled instead of a fresh allocation (whose
+// pages would be faulted in again), and what was spilled still reads back.
+TEST(SpillStore, ASpilledChunksBufferIsReusedForTheNextChunk) {
+  SpillStore store(/*memory_budget=*/1024, /*chunk_bytes=*/1024);
+  const std::string a(1000, 'a'), b(1000, 'b'), c(1000, 'c');
+  const SpillStore::Ref first = store.append(a);
+  const char* first_buffer = store.read(first).data();
+  const SpillStore::Ref second = store.append(b);  // over the budget: the first chunk is spilled
+  const SpillStore::Ref third = store.append(c);
+  EXPECT_EQ(store.read(third).data(), first_buffer);
+  EXPECT_EQ(written(store, first), a);
+  EXPECT_EQ(written(store, second), b);
+  EXPECT_EQ(written(store, third), c);
+  EXPECT_LE(store.memory_bytes(), 1024u + 2048u);  // the budget, the chunk being filled, the spare
+}
+
 TEST(SpillStore, StringLargerThanAChunk) {
   SpillStore store(/*memory_budget=*/1024, /*chunk_bytes=*/256);
   const std::string big(10000, 'x');
