@@ -294,28 +294,43 @@ void FleetViews::merge(const FleetViews& other) {
   for (std::size_t i = 0; i < reasons_.size(); ++i) merge_reason(reasons_[i], other.reasons_[i]);
 }
 
-std::vector<ServerView> FleetViews::servers(std::size_t limit) const {
-  std::vector<ServerView> rows;
-  rows.reserve(servers_.size());
-  for (const auto* row : in_key_order(servers_)) rows.push_back(row->second);
-  // Rows start in address order; a stable sort keeps that order for ties.
-  std::stable_sort(rows.begin(), rows.end(), [](const ServerView& a, const ServerView& b) {
-    return a.failed != b.failed ? a.failed > b.failed : a.flows > b.flows;
+namespace {
+
+// The entries of |map| by most failures, then most flows, then key; at most |limit| (0 = all).
+template <class Map>
+auto rows_by_failures(const Map& map, std::size_t limit) {
+  std::vector<const typename Map::mapped_type*> rows;
+  rows.reserve(map.size());
+  for (const auto* entry : in_key_order(map)) rows.push_back(&entry->second);
+  // Rows start in key order; a stable sort keeps that order for ties.
+  std::stable_sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) {
+    return a->failed != b->failed ? a->failed > b->failed : a->flows > b->flows;
   });
   if (limit != 0 && rows.size() > limit) rows.resize(limit);
   return rows;
 }
 
-std::vector<ClientView> FleetViews::clients(std::size_t limit) const {
-  std::vector<ClientView> rows;
-  rows.reserve(clients_.size());
-  for (const auto* row : in_key_order(clients_)) rows.push_back(row->second);
-  std::stable_sort(rows.begin(), rows.end(), [](const ClientView& a, const ClientView& b) {
-    return a.failed != b.failed ? a.failed > b.failed : a.flows > b.flows;
-  });
-  if (limit != 0 && rows.size() > limit) rows.resize(limit);
-  return rows;
+template <class Row>
+std::vector<Row> copies(const std::vector<const Row*>& rows) {
+  std::vector<Row> out;
+  out.reserve(rows.size());
+  for (const Row* row : rows) out.push_back(*row);
+  return out;
 }
+
+}  // namespace
+
+std::vector<const ServerView*> FleetViews::server_rows(std::size_t limit) const {
+  return rows_by_failures(servers_, limit);
+}
+
+std::vector<const ClientView*> FleetViews::client_rows(std::size_t limit) const {
+  return rows_by_failures(clients_, limit);
+}
+
+std::vector<ServerView> FleetViews::servers(std::size_t limit) const { return copies(server_rows(limit)); }
+
+std::vector<ClientView> FleetViews::clients(std::size_t limit) const { return copies(client_rows(limit)); }
 
 // Most flows first, ties in address order. A reason has up to kMaxPairs pairs and the summary
 // shows kTopPairs: only those are sorted.

@@ -35,10 +35,11 @@ std::string seconds(Timestamp ts) {
 }
 
 void write_servers(std::ostream& out, const FleetViews& fleet, std::size_t shown, bool color) {
-  const std::vector<ServerView> servers = fleet.servers(shown);
+  const std::vector<const ServerView*> servers = fleet.server_rows(shown);
   if (servers.empty()) return;
   out << "\n  " << heading("servers (most failures first)", color) << '\n';
-  for (const ServerView& v : servers) {
+  for (const ServerView* row : servers) {
+    const ServerView& v = *row;
     out << "  " << server_names(v) << "  " << v.failed << '/' << v.flows << " failed\n";
     out << "      policy: " << inferred_policy(v) << '\n';
     if (!v.negotiated_suites.empty()) {

@@ -335,8 +335,8 @@ json summary_to_json(const Summary& summary) {
   json out = summary_head_json(summary);
   for (const ClientFingerprintFailures& f : summary.client_fingerprints(0))
     out["by_client_fingerprint"].push_back(fingerprint_row_json(f));
-  for (const ServerView& v : summary.fleet().servers(0)) out["by_server"].push_back(server_row_json(v));
-  for (const ClientView& v : summary.fleet().clients(0)) out["by_client"].push_back(client_row_json(v));
+  for (const ServerView* v : summary.fleet().server_rows(0)) out["by_server"].push_back(server_row_json(*v));
+  for (const ClientView* v : summary.fleet().client_rows(0)) out["by_client"].push_back(client_row_json(*v));
   return out;
 }
 

@@ -79,6 +79,9 @@ class Printer {
   std::string row_, laid_out_;  // reused from row to row
 };
 
+void append_server_row(std::string& out, const ServerView* row) { append_server_row_json(out, *row); }
+void append_client_row(std::string& out, const ClientView* row) { append_client_row_json(out, *row); }
+
 }  // namespace
 
 void write_summary_json(std::ostream& out, const Summary& summary, const json& extra, const SummaryLayout& layout) {
@@ -98,8 +101,8 @@ void write_summary_json(std::ostream& out, const Summary& summary, const json& e
     p.newline(level + 1);
     p.key(name);
     if (name == "by_client_fingerprint") p.rows(summary.client_fingerprints(0), fingerprint_row_json, level + 1);
-    else if (name == "by_server") p.rows(summary.fleet().servers(0), append_server_row_json, level + 1);
-    else if (name == "by_client") p.rows(summary.fleet().clients(0), append_client_row_json, level + 1);
+    else if (name == "by_server") p.rows(summary.fleet().server_rows(0), append_server_row, level + 1);
+    else if (name == "by_client") p.rows(summary.fleet().client_rows(0), append_client_row, level + 1);
     else p.value(value, level + 1);
   }
   p.newline(level);
