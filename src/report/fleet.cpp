@@ -1,7 +1,6 @@
 #include "tlsdiag/report/fleet.h"
 
 #include <algorithm>
-#include <tuple>
 
 #include "tlsdiag/analysis/certificate_check.h"
 #include "tlsdiag/tls/fingerprint.h"
@@ -335,16 +334,19 @@ std::vector<ClientView> FleetViews::clients(std::size_t limit) const { return co
 // Most flows first, ties in address order. A reason has up to kMaxPairs pairs and the summary
 // shows kTopPairs: only those are sorted.
 std::vector<PairCount> FleetViews::top_pairs(Reason r, std::size_t limit) const {
-  std::vector<PairCount> rows;
-  rows.reserve(reason(r).pairs.size());
-  for (const auto& [pair, flows] : reason(r).pairs) rows.push_back({pair.first, pair.second, flows});
-  const auto before = [](const PairCount& a, const PairCount& b) {
-    if (a.flows != b.flows) return a.flows > b.flows;
-    return std::tie(a.client, a.server) < std::tie(b.client, b.server);
+  const auto& pairs = reason(r).pairs;
+  std::vector<const std::pair<const ClientServer, std::uint64_t>*> entries;
+  entries.reserve(pairs.size());
+  for (const auto& entry : pairs) entries.push_back(&entry);
+  const auto before = [](const auto* a, const auto* b) {
+    return a->second != b->second ? a->second > b->second : a->first < b->first;
   };
-  const std::size_t shown = limit == 0 ? rows.size() : std::min(limit, rows.size());
-  std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(shown), rows.end(), before);
-  rows.resize(shown);
+  const std::size_t shown = limit == 0 ? entries.size() : std::min(limit, entries.size());
+  const auto end = entries.begin() + static_cast<std::ptrdiff_t>(shown);
+  std::partial_sort(entries.begin(), end, entries.end(), before);
+  std::vector<PairCount> rows;
+  rows.reserve(shown);
+  for (auto it = entries.begin(); it != end; ++it) rows.push_back({(*it)->first.first, (*it)->first.second, (*it)->second});
   return rows;
 }
 
