@@ -28,6 +28,8 @@
 #   SCALING=1    also make a 10 GB workload (BENCH_DIR/w10g, ~10 GB of disk) and run the floor, the
 #                text report and JSON Lines on it once each: each one's time against its 1 GB time
 #                (the target is 10 x at most), peak RSS against the 1 GB peak
+#   KEEP_CACHE=1 do not empty the page cache before measuring (by default, as root, it is emptied
+#                system-wide and each workload read once: see fresh_cache below)
 #   OUT          results directory (default BENCH_DIR/results-tlsdiag): summary.txt, hf_*.json
 # The machine may be shared: compare the ratios, which come from one run, not the seconds.
 set -euo pipefail
@@ -187,7 +189,9 @@ q() { printf '%q ' "$@"; }
 # 0.21 s over the 1 GB file in that state against 0.13 s after this (its pages' LRU bookkeeping),
 # which made every ratio to the floor look better than it was.
 fresh_cache() {
-  if [ -w /proc/sys/vm/drop_caches ]; then
+  if [ "${KEEP_CACHE:-0}" = 1 ]; then
+    log "KEEP_CACHE=1: the page cache is measured as found"
+  elif [ -w /proc/sys/vm/drop_caches ]; then
     sync
     echo 1 > /proc/sys/vm/drop_caches
     log "page cache emptied, then $# file(s) read once"
