@@ -40,6 +40,16 @@ void reason_counts(JsonTextWriter& w, const ReasonCounts& counts) {
   w.end_object();
 }
 
+// "failed", "failures", "flows": the members a server row and a client row share, in key order.
+void tally(JsonTextWriter& w, std::uint64_t failed, const ReasonCounts& failures, std::uint64_t flows) {
+  w.key("failed");
+  w.value(failed);
+  w.key("failures");
+  reason_counts(w, failures);
+  w.key("flows");
+  w.value(flows);
+}
+
 void client_count(JsonTextWriter& w, const ClientCount& count) {
   w.begin_object();
   w.key("clients");
@@ -73,12 +83,7 @@ void append_server_row_json(std::string& out, const ServerView& v) {
   w.end_array();
   w.key("cipher_rejected");
   client_count(w, v.cipher_rejected);
-  w.key("failed");
-  w.value(v.failed);
-  w.key("failures");
-  reason_counts(w, v.failures);
-  w.key("flows");
-  w.value(v.flows);
+  tally(w, v.failed, v.failures, v.flows);
   w.key("names");
   strings(w, v.names);
   w.key("negotiated_suites");
@@ -103,12 +108,7 @@ void append_client_row_json(std::string& out, const ClientView& v) {
   w.begin_object();
   w.key("client");
   w.value(net::to_string(v.client));
-  w.key("failed");
-  w.value(v.failed);
-  w.key("failures");
-  reason_counts(w, v.failures);
-  w.key("flows");
-  w.value(v.flows);
+  tally(w, v.failed, v.failures, v.flows);
   w.key("highest_version_offered");
   if (v.highest_offered != 0) w.value(tls::version_name(v.highest_offered));
   else w.null();
