@@ -37,7 +37,7 @@ void PacketDecoder::on_end(Timestamp last) {
   next_.on_end(last);
 }
 
-void PacketDecoder::decode_ipv4(ByteReader r, const capture::Packet& packet, bool cut) {
+void PacketDecoder::decode_ipv4(ByteReader& r, const capture::Packet& packet, bool cut) {
   const std::size_t room = wire_room(r, packet, cut);
   auto ip = parse_ipv4(r);
   if (!ip) {
@@ -113,13 +113,13 @@ void PacketDecoder::add_fragment(const Fragment& fragment, bool ipv6, IpFacts ip
   ++stats_.ip_reassembled;
   ip.protocol = datagram.protocol;
   ip.ttl = datagram.ttl;
-  const ByteReader whole(datagram.payload);
+  ByteReader whole(datagram.payload);
   const auto length = static_cast<std::uint32_t>(datagram.payload.size());
   if (ipv6) return decode_ipv6_chain(ip, whole, length, packet, false);
   decode_transport(ip, whole, length, packet, false);
 }
 
-void PacketDecoder::decode_transport(const IpFacts& ip, ByteReader payload,
+void PacketDecoder::decode_transport(const IpFacts& ip, ByteReader& payload,
                                      std::uint32_t payload_length, const capture::Packet& packet,
                                      bool cut) {
   if (ip.protocol != kIpProtoTcp) {

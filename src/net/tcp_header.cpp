@@ -1,11 +1,14 @@
 #include "tlsdiag/net/tcp_header.h"
 
+#include <optional>
+
 namespace tlsdiag::net {
 
+namespace {
+
 // RFC 9293 §3.1.
-Result<TcpHeader> parse_tcp(ByteReader& segment, std::uint32_t segment_length) {
+std::optional<ParseError> parse_into(ByteReader& segment, std::uint32_t segment_length, TcpHeader& tcp) {
   const std::size_t start = segment.offset();
-  TcpHeader tcp;
   std::uint8_t offset_reserved = 0;
   segment.read_u16(tcp.src_port);
   segment.read_u16(tcp.dst_port);
@@ -25,7 +28,16 @@ Result<TcpHeader> parse_tcp(ByteReader& segment, std::uint32_t segment_length) {
   }
   if (!segment.skip(tcp.header_length - 20u))
     return ParseError{Errc::Truncated, segment.offset()};  // options
-  return tcp;
+  return std::nullopt;
+}
+
+}  // namespace
+
+// Parsed in place, as parse_ipv4 (ipv4.cpp) says why.
+Result<TcpHeader> parse_tcp(ByteReader& segment, std::uint32_t segment_length) {
+  Result<TcpHeader> out{std::in_place};
+  if (auto err = parse_into(segment, segment_length, *out)) out = *err;
+  return out;
 }
 
 }  // namespace tlsdiag::net

@@ -33,6 +33,7 @@ struct Ipv4Packet {
   bool is_fragment() const { return more_fragments || fragment_offset != 0; }
 };
 
-Result<Ipv4Packet> parse_ipv4(ByteReader r);
+// |r| is left past the packet (its payload is Ipv4Packet::payload).
+Result<Ipv4Packet> parse_ipv4(ByteReader& r);
 
 }  // namespace tlsdiag::net

@@ -36,12 +36,12 @@ class PacketDecoder : public capture::PacketSink {
     std::uint8_t protocol = 0;
   };
 
-  void decode_ipv4(ByteReader r, const capture::Packet& packet, bool cut);
+  void decode_ipv4(ByteReader& r, const capture::Packet& packet, bool cut);
   void decode_ipv6(ByteReader r, const capture::Packet& packet, bool cut);
   void decode_ipv6_chain(IpFacts ip, ByteReader payload, std::uint32_t payload_length,
                          const capture::Packet& packet, bool cut);
   void add_fragment(const Fragment& fragment, bool ipv6, IpFacts ip, const capture::Packet& packet);
-  void decode_transport(const IpFacts& ip, ByteReader payload, std::uint32_t payload_length,
+  void decode_transport(const IpFacts& ip, ByteReader& payload, std::uint32_t payload_length,
                         const capture::Packet& packet, bool cut);
   static std::size_t wire_room(const ByteReader& ip, const capture::Packet& packet, bool cut);
   void fit_to_wire(std::uint32_t& ip_payload_length, bool length_from_capture, std::size_t room);

@@ -19,6 +19,8 @@ class Result {
  public:
   Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
   Result(ParseError err) : v_(err) {}        // NOLINT(google-explicit-constructor)
+  // A default T made where it stays, for a parser to fill in place (net/ipv4.cpp says why).
+  explicit Result(std::in_place_t) : v_(std::in_place_index<0>) {}
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }

@@ -29,7 +29,8 @@ const Bytes kWithOptions = {
 };
 
 TEST(ParseIpv4, HeaderWithOptionsAndPadding) {
-  auto ip = parse_ipv4(ByteReader(kWithOptions));
+  ByteReader r(kWithOptions);
+  auto ip = parse_ipv4(r);
   ASSERT_TRUE(ip.ok());
   EXPECT_EQ(ip->src, test::ip("192.0.2.1"));
   EXPECT_EQ(ip->dst, test::ip("198.51.100.2"));
@@ -48,7 +49,8 @@ TEST(ParseIpv4, FragmentFields) {
   Bytes b = kWithOptions;
   b[6] = 0x20;  // MF
   b[7] = 0x03;  // offset 3 * 8 = 24 bytes
-  auto ip = parse_ipv4(ByteReader(b));
+  ByteReader r(b);
+  auto ip = parse_ipv4(r);
   ASSERT_TRUE(ip.ok());
   EXPECT_TRUE(ip->more_fragments);
   EXPECT_FALSE(ip->dont_fragment);
@@ -58,7 +60,8 @@ TEST(ParseIpv4, FragmentFields) {
 
 TEST(ParseIpv4, TotalLengthLongerThanCapturedKeepsTheHeaderLength) {
   Bytes b(kWithOptions.begin(), kWithOptions.begin() + 27);  // 3 payload bytes captured
-  auto ip = parse_ipv4(ByteReader(b));
+  ByteReader r(b);
+  auto ip = parse_ipv4(r);
   ASSERT_TRUE(ip.ok());
   EXPECT_EQ(ip->payload_length, 6u);
   EXPECT_EQ(ip->payload.remaining(), 3u);
@@ -68,7 +71,8 @@ TEST(ParseIpv4, ZeroTotalLengthMeansSegmentationOffload) {
   Bytes b = kWithOptions;
   b[2] = 0x00;
   b[3] = 0x00;
-  auto ip = parse_ipv4(ByteReader(b));
+  ByteReader r(b);
+  auto ip = parse_ipv4(r);
   ASSERT_TRUE(ip.ok());
   EXPECT_EQ(ip->payload_length, 10u);  // everything after the header, padding included
 }
@@ -93,7 +97,8 @@ TEST(ParseIpv4, Errors) {
     Bytes b = kWithOptions;
     b[c.byte] = c.value;
     b.resize(std::min(c.keep, b.size()));
-    auto ip = parse_ipv4(ByteReader(b));
+    ByteReader r(b);
+    auto ip = parse_ipv4(r);
     ASSERT_FALSE(ip.ok());
     EXPECT_EQ(ip.error().code, c.expect);
   }
