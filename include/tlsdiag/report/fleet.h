@@ -12,13 +12,13 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "tlsdiag/analysis/flow_record.h"
 #include "tlsdiag/analysis/verdict.h"
 #include "tlsdiag/net/endpoint.h"
+#include "tlsdiag/report/dense_table.h"
 #include "tlsdiag/util/timestamp.h"
 
 namespace tlsdiag::report {
@@ -101,10 +101,11 @@ struct ClientServerHash {
   }
 };
 
-// The fleet's tables are hash maps (one lookup per flow, where a tree walked ~14 nodes); what
-// they are listed by (reports, merge_state, merging) sorts them by key first.
+// The fleet's tables are hash maps (one lookup per flow, where a tree walked ~14 nodes) whose
+// entries lie in a row (dense_table.h); what they are listed by (reports, merge_state, merging)
+// sorts them by key first.
 template <class Key, class Entry, class Hash>
-using HashTable = std::unordered_map<Key, Entry, Hash>;
+using HashTable = DenseTable<Key, Entry, Hash>;
 
 // The entries of |map| in key order.
 template <class Map>
