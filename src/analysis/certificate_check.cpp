@@ -22,7 +22,10 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "tlsdiag/util/hex.h"
 
@@ -246,6 +249,40 @@ class LinkCache {
     }
   };
   std::unordered_map<Key, bool, KeyHash> links_;
+};
+
+// Whether a leaf certificate names a host, by the leaf's digest and the name: X509_check_host
+// decodes the subjectAltName extension again on every call (eight allocations in OpenSSL, every
+// flow), and a server sends the same leaf for the same name to every client. A leaf's names are
+// few: they are searched in a list.
+class NameCache {
+ public:
+  static constexpr std::size_t kMaxEntries = 4096;
+  template <typename Check>
+  bool get(const Digest& leaf, std::string_view name, Check check) {
+    if (const auto it = names_.find(leaf); it != names_.end())
+      for (const auto& [known, matches] : it->second)
+        if (known == name) return matches;
+    const bool matches = check();
+    if (entries_ >= kMaxEntries) {
+      names_.clear();
+      entries_ = 0;
+    }
+    names_[leaf].emplace_back(std::string(name), matches);
+    ++entries_;
+    return matches;
+  }
+
+ private:
+  struct DigestHash {
+    std::size_t operator()(const Digest& d) const {  // digests are uniform: any 8 bytes will do
+      std::size_t h = 0;
+      std::memcpy(&h, d.data(), sizeof h);
+      return h;
+    }
+  };
+  std::unordered_map<Digest, std::vector<std::pair<std::string, bool>>, DigestHash> names_;
+  std::size_t entries_ = 0;
 };
 
 Parsed parse(std::span<const std::uint8_t> der) {
@@ -474,6 +511,7 @@ struct DerHash {
 struct CertificateCache::Impl {
   std::unordered_map<std::string, std::shared_ptr<const Parsed>, DerHash, std::equal_to<>> by_der;
   LinkCache links;
+  NameCache names;
 };
 CertificateCache::CertificateCache() : impl_(std::make_unique<Impl>()) {}
 CertificateCache::~CertificateCache() = default;
@@ -511,7 +549,10 @@ CertificateFindings check_chain(std::span<const CertificateRecord> certificates,
 
   X509* leaf = chain[0]->x509.get();
   check_validity(*chain[0], context.capture_time, f);
-  f.hostname_mismatch = !context.server_name.empty() && !matches_name(leaf, context.server_name);
+  if (!context.server_name.empty()) {
+    auto check = [&] { return matches_name(leaf, context.server_name); };
+    f.hostname_mismatch = !(cache != nullptr ? cache->impl().names.get(chain[0]->digest, context.server_name, check) : check());
+  }
   f.self_signed_leaf = chain[0]->info.self_signed;
   check_issuer_validity(chain, context.capture_time, f);
   LinkCache* links = cache != nullptr ? &cache->impl().links : nullptr;

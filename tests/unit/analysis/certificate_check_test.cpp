@@ -641,6 +641,20 @@ TEST(CertificateCache, SameFindingsAndEachCertificateParsedOnce) {
   EXPECT_EQ(cache.size(), 2u);
 }
 
+// Host name checks are cached by the leaf and the name: the same leaf judged against names it
+// covers and names it does not, in turns, through one cache, gives each name its own answer.
+TEST(CertificateCache, CachedNameChecksAnswerPerName) {
+  CertificateCache cache;
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& [sni, matches] : {std::pair{"www.example.com", true}, std::pair{"mail.example.com", false},
+                                      std::pair{"example.com", true}, std::pair{"www.example.com.evil", false}}) {
+      SCOPED_TRACE(std::string(sni) + ", round " + std::to_string(round));
+      const ChainContext context{sni, utc(2024, 6, 1), false};
+      EXPECT_EQ(check_chain(records({"leaf", "intermediate"}), context, nullptr, &cache).hostname_mismatch, !matches);
+    }
+  }
+}
+
 // Verified links are cached by the pair of certificates, in both directions: one cache across
 // chains that reuse the same certificates in other orders (the impostor shares the
 // intermediate's name, not its key) gives every chain the findings it has alone.
