@@ -478,6 +478,7 @@ std::string leaf_name(const CertificateFindings& f) {
 }
 
 void add_accepted_warnings(CertificateFindings& f) {
+  if (!f.expired && !f.not_yet_valid && !f.hostname_mismatch && !f.self_signed_leaf && f.trusted != false) return;
   const std::string name = leaf_name(f);
   if (f.expired) f.warnings.push_back("the client accepted an expired certificate for " + name);
   if (f.not_yet_valid) f.warnings.push_back("the client accepted a certificate for " + name + " that was not yet valid");

@@ -36,12 +36,6 @@ void raise_highest(std::uint16_t& highest, std::uint16_t version) {
     highest = version;
 }
 
-// The highest offered version of a ClientHello (GREASE left out); 0 when it offered none.
-std::uint16_t best_offered(const tls::ClientHello& hello) {
-  const std::vector<std::uint16_t> versions = hello.offered_versions();  // best first
-  return versions.empty() ? 0 : versions.front();
-}
-
 }  // namespace
 
 void count_reason(ReasonCounts& counts, Reason reason, std::uint64_t n) {
@@ -181,7 +175,7 @@ void FleetViews::add_server(const analysis::FlowRecord& flow) {
   }
   if (hello && failed && flow.verdict.rejected_by == RejectedBy::Server) {
     if (flow.verdict.reason == Reason::ProtocolVersionMismatch) {
-      v.rejected_versions |= version_bit(best_offered(*hello));
+      v.rejected_versions |= version_bit(hello->highest_offered());
       v.version_rejected.add(flow.client.ip, kMaxClientsCounted);
     } else if (flow.verdict.reason == Reason::NoSharedCipher) {
       for (std::uint16_t suite : hello->cipher_suites)
@@ -214,7 +208,7 @@ void FleetViews::add_client(const analysis::FlowRecord& flow, std::string_view j
     count_reason(v.failures, flow.verdict.reason);
   }
   if (!flow.client_hello) return;
-  raise_highest(v.highest_offered, best_offered(*flow.client_hello));
+  raise_highest(v.highest_offered, flow.client_hello->highest_offered());
   if (!ja4.empty()) add_distinct(v.ja4s, ja4, kMaxJa4s);
 }
 

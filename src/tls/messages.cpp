@@ -1,6 +1,7 @@
 #include "tlsdiag/tls/messages.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "tlsdiag/tls/registry.h"
 
@@ -15,25 +16,46 @@ int version_rank(std::uint16_t v) {
   return -1;  // GREASE, DTLS or junk: not comparable
 }
 
-std::vector<std::uint16_t> ClientHello::offered_versions() const {
-  std::vector<std::uint16_t> out;
-  if (!supported_versions.empty()) {
-    for (std::uint16_t v : supported_versions)
-      if (!is_grease(v) && version_rank(v) > 0) out.push_back(v);
-  } else if (sslv2_format && legacy_version == version::kSsl2) {
-    out.push_back(version::kSsl2);
-  } else if (version_rank(legacy_version) > 0) {
+namespace {
+
+// The versions a hello offers, in wire order, to |visit|; GREASE and junk left out.
+template <class Visit>
+void each_offered(const ClientHello& hello, Visit visit) {
+  if (!hello.supported_versions.empty()) {
+    for (std::uint16_t v : hello.supported_versions)
+      if (!is_grease(v) && version_rank(v) > 0) visit(v);
+  } else if (hello.sslv2_format && hello.legacy_version == version::kSsl2) {
+    visit(version::kSsl2);
+  } else if (version_rank(hello.legacy_version) > 0) {
     // RFC 5246 §E.1: legacy_version is the highest version the client supports; its lowest is
     // not on the wire, so only the highest is listed.
-    out.push_back(std::min<std::uint16_t>(legacy_version, version::kTls12));
+    visit(std::min<std::uint16_t>(hello.legacy_version, version::kTls12));
   }
-  std::ranges::sort(out, [](std::uint16_t a, std::uint16_t b) { return version_rank(a) > version_rank(b); });
+}
+
+}  // namespace
+
+std::vector<std::uint16_t> ClientHello::offered_versions() const {
+  std::vector<std::uint16_t> out;
+  each_offered(*this, [&](std::uint16_t v) { out.push_back(v); });
+  // Insertion sort: stable (equal ranks keep wire order, as highest_offered() assumes) and
+  // without a buffer; a hello lists a handful of versions (at most 127).
+  for (std::size_t i = 1; i < out.size(); ++i)
+    for (std::size_t j = i; j > 0 && version_rank(out[j - 1]) < version_rank(out[j]); --j) std::swap(out[j - 1], out[j]);
   return out;
 }
 
+std::uint16_t ClientHello::highest_offered() const {
+  std::uint16_t best = 0;
+  each_offered(*this, [&](std::uint16_t v) {
+    if (best == 0 || version_rank(v) > version_rank(best)) best = v;
+  });
+  return best;
+}
+
 std::uint16_t ClientHello::highest_version() const {
-  const auto versions = offered_versions();
-  return versions.empty() ? legacy_version : versions.front();
+  const std::uint16_t best = highest_offered();
+  return best != 0 ? best : legacy_version;
 }
 
 }  // namespace tlsdiag::tls

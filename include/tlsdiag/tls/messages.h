@@ -52,9 +52,13 @@ struct ClientHello {
   // what parsed before it; a conforming server answers decode_error or illegal_parameter.
   std::optional<ParseError> extensions_error;
 
-  // Versions offered, GREASE removed, highest first: supported_versions when present, else
-  // legacy_version alone (the client's lowest version is not on the wire).
+  // Versions offered, GREASE removed, highest first (versions of equal rank, TLS 1.3 and its
+  // drafts, in wire order): supported_versions when present, else legacy_version alone (the
+  // client's lowest version is not on the wire).
   std::vector<std::uint16_t> offered_versions() const;
+  // offered_versions().front() without making the list (it runs for every flow); 0 when empty.
+  std::uint16_t highest_offered() const;
+  // highest_offered(), or legacy_version when nothing comparable was offered.
   std::uint16_t highest_version() const;
 };
 

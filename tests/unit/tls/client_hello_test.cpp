@@ -1,6 +1,8 @@
 // parse_client_hello (RFC 8446 §4.1.2, RFC 5246 §7.4.1.2) and parse_sslv2_client_hello
 // (RFC 5246 §E.2), on real hellos from captures and on built ones with chosen fields.
+#include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -327,6 +329,39 @@ TEST(ClientHello, GreaseKeptAndRecognised) {
   // GREASE is never a version offered.
   EXPECT_EQ(h.offered_versions(), (std::vector<std::uint16_t>{0x0304, 0x0303}));
   EXPECT_EQ(h.highest_version(), version::kTls13);
+}
+
+// highest_offered() is offered_versions().front() without the list, and versions of equal rank
+// (TLS 1.3 and its drafts) keep wire order in the list, however long it is.
+TEST(ClientHello, HighestOfferedIsTheFrontOfTheOfferedList) {
+  const std::vector<std::vector<std::uint16_t>> lists = {
+      {}, {0x0a0a}, {0x0301}, {0x0301, 0x0303, 0x0302}, {0x7f1c, 0x0304, 0x0303}, {0x0304, 0x7f1c},
+      {0x1a1a, 0x7e02, 0xfb1a, 0x0303, 0x0304}, {0x0300, 0x0002, 0xfefd, 0x0303}};
+  for (std::vector<std::uint16_t> versions : lists) {
+    for (int longer = 0; longer < 2; ++longer) {
+      if (longer == 1)  // past 16 entries, where std::sort stops being an insertion sort
+        for (int i = 0; i < 20; ++i) versions.insert(versions.begin(), static_cast<std::uint16_t>(i % 2 ? 0x7f17 : 0x0301));
+      ClientHello h;
+      h.legacy_version = version::kTls12;
+      h.supported_versions = versions;
+      const std::vector<std::uint16_t> offered = h.offered_versions();
+      SCOPED_TRACE(::testing::PrintToString(versions));
+      EXPECT_EQ(h.highest_offered(), offered.empty() ? 0 : offered.front());
+      EXPECT_TRUE(std::ranges::is_sorted(offered, std::greater<>{}, version_rank));
+      for (std::size_t i = 1; i < offered.size(); ++i) {  // ties in wire order
+        if (version_rank(offered[i - 1]) != version_rank(offered[i])) continue;
+        const auto first = std::ranges::find(versions, offered[i - 1]);
+        EXPECT_TRUE(first <= std::ranges::find(versions, offered[i]) || offered[i - 1] == offered[i]);
+      }
+    }
+  }
+  ClientHello legacy_only;
+  legacy_only.legacy_version = 0x0302;
+  EXPECT_EQ(legacy_only.highest_offered(), 0x0302);
+  ClientHello junk;
+  junk.legacy_version = 0x1234;
+  EXPECT_EQ(junk.highest_offered(), 0);
+  EXPECT_EQ(junk.highest_version(), 0x1234);
 }
 
 TEST(ClientHello, IsGreaseMatchesRfc8701Exactly) {
