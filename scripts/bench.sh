@@ -13,7 +13,9 @@
 #   tlsdiag analyze --format jsonl (/dev/null)  1 GB
 #   pcap_floor -b, tshark (handshake fields)    100 MB
 # the 1 GB commands in RUNS rounds of one run each (the median of each), the others with hyperfine
-# when installed (else the median of RUNS runs), each run after re-reading the file (warm page cache), peak RSS from /usr/bin/time -v, and prints MB/s, packets/s, peak RSS
+# when installed (else the median of RUNS runs), each run after re-reading the file (warm page cache), peak RSS from /usr/bin/time -v, and prints MB/s, packets/s,
+# the fastest and slowest run (an "unsteady" line names the commands whose runs differ by more
+# than a quarter of their median: the machine's speed moved), peak RSS
 # and each command's time as a multiple of the floor measured in the same run, and the memory an
 # open flow costs (peak RSS less the RSS of a run that analyses nothing, over the most open flows).
 #
@@ -248,7 +250,17 @@ for line in open(sys.argv[1]):
     rows[name] = (path, float(median), int(peak))
 truth = {"1g": json.load(open(sys.argv[2])), "100m": json.load(open(sys.argv[3]))}
 print(f"tlsdiag benchmark  (load {open('/proc/loadavg').read().split()[0]}, {os.cpu_count()} CPUs)")
-print(f"{'command':26s} {'file':>7s} {'median s':>9s} {'MB/s':>8s} {'Mpkt/s':>7s} {'peak RSS':>9s} {'x floor':>8s}")
+print(f"{'command':26s} {'file':>7s} {'median s':>9s} {'runs s':>11s} {'MB/s':>8s} {'Mpkt/s':>7s} {'peak RSS':>9s} {'x floor':>8s}")
+# The fastest and slowest run of each command timed here one run at a time (hyperfine's are in
+# its hf_*.json): on a VM whose speed moves, a wide range says the medians moved with it.
+spread = {}
+for name in rows:
+    times_file = os.path.join(os.path.dirname(sys.argv[1]), f"times_{name}.txt")
+    if os.path.exists(times_file):
+        times = [float(t) for t in open(times_file).read().split()]
+        if times:
+            spread[name] = (min(times), max(times))
+unsteady = []
 for name, (path, median, peak) in rows.items():
     size = "1g" if name.endswith("_1g") else "100m" if name.endswith("_100m") else "10g"
     floor = rows.get("floor_" + size)
@@ -257,7 +269,11 @@ for name, (path, median, peak) in rows.items():
     mb = t["file_bytes"] / 1e6 / median
     mpkt = t["packets"] / 1e6 / median
     label = name.rsplit("_", 1)[0]
-    print(f"{label:26s} {size:>7s} {median:9.3f} {mb:8.0f} {mpkt:7.2f} {peak / 1024:7.1f}MB {ratio:>8s}")
+    lo, hi = spread.get(name, (median, median))
+    runs = f"{lo:.2f}-{hi:.2f}" if name in spread else "-"
+    if name in spread and hi - lo > 0.25 * median:
+        unsteady.append(label + "_" + size)
+    print(f"{label:26s} {size:>7s} {median:9.3f} {runs:>11s} {mb:8.0f} {mpkt:7.2f} {peak / 1024:7.1f}MB {ratio:>8s}")
 base_kb, open_flows = int(sys.argv[5]), truth["1g"]["concurrency"]["max_open_flows"]
 if base_kb > 0:
     per_flow = [f"{(rows[n][2] - base_kb) * 1024 / open_flows / 1000:.1f} KB ({n.removeprefix('tlsdiag_').removesuffix('_1g')})"
@@ -271,6 +287,9 @@ if scaled:
         f"{name.removeprefix('tlsdiag_')} {big[1] / small[1]:.1f}x the time"
         + (f", {big[2] / small[2]:.2f}x the peak RSS" if name != "floor" else "")
         for name, big, small in scaled if small))
+if unsteady:
+    print("unsteady: " + ", ".join(unsteady) + ": runs differ by more than a quarter of the median; the machine's "
+          "speed moved during the measurement, so compare binaries in the same rounds (scripts/ab.sh)")
 print("correctness: " + ("counts match workload.json" if sys.argv[4] == "1" else "COUNTS DIFFER (see check.txt)"))
 EOF
 [ "$CHECK_OK" = 1 ]
