@@ -225,6 +225,13 @@ using Chain = std::vector<std::shared_ptr<const Parsed>>;
 // Whether one certificate's signature verifies with another's key, by the pair's digests. An RSA
 // verification costs more than the rest of a flow, and a server sends the same chain to every
 // client. Keyed by digests, not X509 pointers: those are reused once the parse cache drops them.
+// Digests are uniform: any 8 bytes of one hash it well.
+std::size_t digest_word(const std::uint8_t* digest) {
+  std::size_t word = 0;
+  std::memcpy(&word, digest, sizeof word);
+  return word;
+}
+
 class LinkCache {
  public:
   static constexpr std::size_t kMaxEntries = 4096;
@@ -241,11 +248,8 @@ class LinkCache {
  private:
   using Key = std::array<std::uint8_t, 64>;
   struct KeyHash {
-    std::size_t operator()(const Key& k) const {  // digests are uniform: any 8 bytes will do
-      std::size_t a = 0, b = 0;
-      std::memcpy(&a, k.data(), sizeof a);
-      std::memcpy(&b, k.data() + 32, sizeof b);
-      return a ^ (b * 0x9e3779b97f4a7c15ULL);
+    std::size_t operator()(const Key& k) const {
+      return digest_word(k.data()) ^ (digest_word(k.data() + 32) * 0x9e3779b97f4a7c15ULL);
     }
   };
   std::unordered_map<Key, bool, KeyHash> links_;
@@ -254,15 +258,20 @@ class LinkCache {
 // Whether a leaf certificate names a host, by the leaf's digest and the name: X509_check_host
 // decodes the subjectAltName extension again on every call (eight allocations in OpenSSL, every
 // flow), and a server sends the same leaf for the same name to every client. A leaf's names are
-// few: they are searched in a list.
+// few: they are searched in a list of at most kNamesPerLeaf (a capture that sends one leaf with
+// ever new names is checked without the cache past that, not searched through thousands).
 class NameCache {
  public:
   static constexpr std::size_t kMaxEntries = 4096;
+  static constexpr std::size_t kNamesPerLeaf = 16;
   template <typename Check>
   bool get(const Digest& leaf, std::string_view name, Check check) {
-    if (const auto it = names_.find(leaf); it != names_.end())
+    const auto it = names_.find(leaf);
+    if (it != names_.end()) {
       for (const auto& [known, matches] : it->second)
         if (known == name) return matches;
+      if (it->second.size() >= kNamesPerLeaf) return check();
+    }
     const bool matches = check();
     if (entries_ >= kMaxEntries) {
       names_.clear();
@@ -275,11 +284,7 @@ class NameCache {
 
  private:
   struct DigestHash {
-    std::size_t operator()(const Digest& d) const {  // digests are uniform: any 8 bytes will do
-      std::size_t h = 0;
-      std::memcpy(&h, d.data(), sizeof h);
-      return h;
-    }
+    std::size_t operator()(const Digest& d) const { return digest_word(d.data()); }
   };
   std::unordered_map<Digest, std::vector<std::pair<std::string, bool>>, DigestHash> names_;
   std::size_t entries_ = 0;

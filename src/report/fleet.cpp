@@ -303,14 +303,6 @@ auto rows_by_failures(const Map& map, std::size_t limit) {
   return rows;
 }
 
-template <class Row>
-std::vector<Row> copies(const std::vector<const Row*>& rows) {
-  std::vector<Row> out;
-  out.reserve(rows.size());
-  for (const Row* row : rows) out.push_back(*row);
-  return out;
-}
-
 }  // namespace
 
 std::vector<const ServerView*> FleetViews::server_rows(std::size_t limit) const {
@@ -320,10 +312,6 @@ std::vector<const ServerView*> FleetViews::server_rows(std::size_t limit) const 
 std::vector<const ClientView*> FleetViews::client_rows(std::size_t limit) const {
   return rows_by_failures(clients_, limit);
 }
-
-std::vector<ServerView> FleetViews::servers(std::size_t limit) const { return copies(server_rows(limit)); }
-
-std::vector<ClientView> FleetViews::clients(std::size_t limit) const { return copies(client_rows(limit)); }
 
 // Most flows first, ties in address order. A reason has up to kMaxPairs pairs and the summary
 // shows kTopPairs: only those are sorted.

@@ -170,11 +170,9 @@ class FleetViews {
   void merge(const FleetViews& other);
 
   // Most failures first, then most flows, then by address; at most |limit| (0 = all). The rows
-  // point into the views (valid until the next add_flow or merge); servers() and clients() copy.
+  // point into the views (valid until the next add_flow or merge).
   std::vector<const ServerView*> server_rows(std::size_t limit) const;
   std::vector<const ClientView*> client_rows(std::size_t limit) const;
-  std::vector<ServerView> servers(std::size_t limit) const;
-  std::vector<ClientView> clients(std::size_t limit) const;
   const Untracked& untracked_servers() const { return untracked_servers_; }
   const Untracked& untracked_clients() const { return untracked_clients_; }
   // Indexed by analysis::Reason; flows == 0 for reasons never seen.

@@ -653,6 +653,13 @@ TEST(CertificateCache, CachedNameChecksAnswerPerName) {
       EXPECT_EQ(check_chain(records({"leaf", "intermediate"}), context, nullptr, &cache).hostname_mismatch, !matches);
     }
   }
+  // Past the names kept per leaf, answers are still right (checked without the cache).
+  for (int i = 0; i < 40; ++i) {
+    const ChainContext other{"host" + std::to_string(i) + ".example.org", utc(2024, 6, 1), false};
+    EXPECT_TRUE(check_chain(records({"leaf", "intermediate"}), other, nullptr, &cache).hostname_mismatch) << i;
+  }
+  const ChainContext known{"www.example.com", utc(2024, 6, 1), false};
+  EXPECT_FALSE(check_chain(records({"leaf", "intermediate"}), known, nullptr, &cache).hostname_mismatch);
 }
 
 // Verified links are cached by the pair of certificates, in both directions: one cache across

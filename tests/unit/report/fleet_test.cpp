@@ -110,9 +110,9 @@ TEST(FleetViews, ServerViewFromEvidence) {
   fleet.add_flow(rejected("192.0.2.21", "192.0.2.1", 30));  // same client: counted once
   fleet.add_flow(tls12_success("192.0.2.10", "192.0.2.2", 40));
 
-  const std::vector<ServerView> servers = fleet.servers(0);
+  const std::vector<const ServerView*> servers = fleet.server_rows(0);
   ASSERT_EQ(servers.size(), 2u);
-  const ServerView& v = servers[0];  // most failures first
+  const ServerView& v = *servers[0];  // most failures first
   EXPECT_EQ(net::to_string(v.server), "192.0.2.1:443");
   EXPECT_EQ(v.names, std::vector<std::string>{"example.com"});
   EXPECT_EQ(v.flows, 5u);
@@ -124,8 +124,8 @@ TEST(FleetViews, ServerViewFromEvidence) {
   ASSERT_EQ(v.certificates.size(), 1u);
   EXPECT_EQ(v.certificates[0].subject, "CN=example.com");
   EXPECT_EQ(inferred_policy(v), "accepts TLS 1.2; rejects clients whose best is TLS 1.0 (2 clients)");
-  EXPECT_EQ(servers[1].failed, 0u);
-  EXPECT_EQ(fleet.servers(1).size(), 1u);
+  EXPECT_EQ(servers[1]->failed, 0u);
+  EXPECT_EQ(fleet.server_rows(1).size(), 1u);
 }
 
 TEST(FleetViews, ClientView) {
@@ -133,16 +133,16 @@ TEST(FleetViews, ClientView) {
   fleet.add_flow(tls12_success("192.0.2.10", "192.0.2.1", 0));
   fleet.add_flow(rejected("192.0.2.10", "192.0.2.1", 10));
   fleet.add_flow(non_tls());  // 192.0.2.20: no ClientHello
-  const std::vector<ClientView> rows = fleet.clients(0);
+  const std::vector<const ClientView*> rows = fleet.client_rows(0);
   ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(net::to_string(rows[0].client), "192.0.2.10");
-  EXPECT_EQ(rows[0].flows, 2u);
-  EXPECT_EQ(rows[0].failed, 1u);
-  EXPECT_EQ(rows[0].highest_offered, 0x0304);
-  EXPECT_EQ(rows[0].ja4s.size(), 2u);
-  EXPECT_EQ(top_reason(rows[0].failures), Reason::ProtocolVersionMismatch);
-  EXPECT_EQ(net::to_string(rows[1].client), "192.0.2.20");
-  EXPECT_EQ(rows[1].highest_offered, 0);
+  EXPECT_EQ(net::to_string(rows[0]->client), "192.0.2.10");
+  EXPECT_EQ(rows[0]->flows, 2u);
+  EXPECT_EQ(rows[0]->failed, 1u);
+  EXPECT_EQ(rows[0]->highest_offered, 0x0304);
+  EXPECT_EQ(rows[0]->ja4s.size(), 2u);
+  EXPECT_EQ(top_reason(rows[0]->failures), Reason::ProtocolVersionMismatch);
+  EXPECT_EQ(net::to_string(rows[1]->client), "192.0.2.20");
+  EXPECT_EQ(rows[1]->highest_offered, 0);
 }
 
 TEST(FleetViews, ReasonFirstLastSeenAndTopPairs) {
@@ -190,10 +190,10 @@ TEST(FleetViews, ServersPastTheCapAreCountedNotItemised) {
     f.server.ip.bytes[2] = static_cast<std::uint8_t>(i / 60000);
     fleet.add_flow(f);
   }
-  EXPECT_EQ(fleet.servers(0).size(), FleetViews::kMaxServers);
+  EXPECT_EQ(fleet.server_rows(0).size(), FleetViews::kMaxServers);
   EXPECT_EQ(fleet.untracked_servers().flows, 3u);
   EXPECT_EQ(fleet.untracked_servers().failed, 3u);
-  EXPECT_EQ(fleet.clients(0).size(), 1u);
+  EXPECT_EQ(fleet.client_rows(0).size(), 1u);
 }
 
 TEST(FleetViews, SummaryJsonAndText) {

@@ -120,15 +120,16 @@ TEST(SummaryMerge, TwoPartsEqualOneRunAtEverySplit) {
   EXPECT_EQ(first.input_errors().size(), 1u);
   ASSERT_EQ(first.input_notes().size(), 1u);
   EXPECT_EQ(first.input_notes()[0].first, "second.pcap");
-  const std::vector<ServerView> servers = first.fleet().servers(0);
+  const std::vector<const ServerView*> servers = first.fleet().server_rows(0);
   ASSERT_FALSE(servers.empty());
-  EXPECT_EQ(net::to_string(servers[0].server), "192.0.2.1:443");
-  EXPECT_EQ(servers[0].names, (std::vector<std::string>{"example.com", "www.example.com", "api.example.com"}));
-  ASSERT_EQ(servers[0].certificates.size(), 2u);
-  EXPECT_EQ(servers[0].certificates[0].subject, "CN=www.example.com");
-  EXPECT_EQ(servers[0].version_rejected.describe(), "3 clients");
-  EXPECT_EQ(servers[0].cipher_rejected.describe(), "2 clients");
-  EXPECT_EQ(servers[0].rejected_suites, (std::vector<std::uint16_t>{0x000a, 0x0016}));  // GREASE left out
+  const ServerView& top = *servers[0];
+  EXPECT_EQ(net::to_string(top.server), "192.0.2.1:443");
+  EXPECT_EQ(top.names, (std::vector<std::string>{"example.com", "www.example.com", "api.example.com"}));
+  ASSERT_EQ(top.certificates.size(), 2u);
+  EXPECT_EQ(top.certificates[0].subject, "CN=www.example.com");
+  EXPECT_EQ(top.version_rejected.describe(), "3 clients");
+  EXPECT_EQ(top.cipher_rejected.describe(), "2 clients");
+  EXPECT_EQ(top.rejected_suites, (std::vector<std::uint16_t>{0x000a, 0x0016}));  // GREASE left out
   const ReasonDetail& ok = first.fleet().reason(Reason::Ok);
   EXPECT_EQ(ok.first_seen, at_ms(-5'000));
   EXPECT_EQ(first.fleet().reason(Reason::ProtocolVersionMismatch).last_seen, at_ms(60'000));
@@ -285,10 +286,10 @@ TEST(SummaryMerge, PastTheCapsCountsEveryFlowAndStaysBounded) {
   ASSERT_TRUE(first.merge(second));
   const FleetViews& fleet = first.fleet();
   EXPECT_EQ(first.flows(), n);
-  EXPECT_EQ(fleet.servers(0).size(), FleetViews::kMaxServers);
+  EXPECT_EQ(fleet.server_rows(0).size(), FleetViews::kMaxServers);
   EXPECT_EQ(fleet.untracked_servers().flows, kPast);
   EXPECT_EQ(fleet.untracked_servers().failed, kPast);
-  EXPECT_EQ(fleet.clients(0).size(), FleetViews::kMaxClients);
+  EXPECT_EQ(fleet.client_rows(0).size(), FleetViews::kMaxClients);
   EXPECT_EQ(fleet.untracked_clients().flows, kPast);
   EXPECT_EQ(fleet.reason(Reason::ProtocolVersionMismatch).pairs.size(), FleetViews::kMaxPairs);
   EXPECT_EQ(fleet.reason(Reason::ProtocolVersionMismatch).untracked_pairs, kPast);
@@ -301,8 +302,8 @@ TEST(SummaryMerge, PastTheCapsCountsEveryFlowAndStaysBounded) {
   // did; JA4s did not, so only their counts agree.
   const auto itemised = [](const Summary& s) {
     std::vector<std::pair<std::string, std::uint64_t>> rows;
-    for (const ServerView& v : s.fleet().servers(0)) rows.emplace_back(net::to_string(v.server), v.flows);
-    for (const ClientView& v : s.fleet().clients(0)) rows.emplace_back(net::to_string(v.client), v.flows);
+    for (const ServerView* v : s.fleet().server_rows(0)) rows.emplace_back(net::to_string(v->server), v->flows);
+    for (const ClientView* v : s.fleet().client_rows(0)) rows.emplace_back(net::to_string(v->client), v->flows);
     return rows;
   };
   EXPECT_EQ(itemised(first), itemised(whole));
@@ -311,7 +312,7 @@ TEST(SummaryMerge, PastTheCapsCountsEveryFlowAndStaysBounded) {
   EXPECT_EQ(whole.untracked_fingerprints().flows, kPast);
   // Merging more stays within the caps.
   ASSERT_TRUE(first.merge(whole));
-  EXPECT_EQ(first.fleet().servers(0).size(), FleetViews::kMaxServers);
+  EXPECT_EQ(first.fleet().server_rows(0).size(), FleetViews::kMaxServers);
   EXPECT_EQ(first.fleet().untracked_servers().flows, 2 * kPast);
   EXPECT_EQ(first.client_fingerprints(0).size(), Summary::kMaxClientFingerprints);
   EXPECT_EQ(first.top_failing_servers(0).size(), Summary::kMaxFailingServers);
@@ -375,8 +376,8 @@ TEST(SummaryMerge, CountedClientsAndSuitesKeepTheirCaps) {
     }
   }
   ASSERT_TRUE(first.merge(second));
-  const ServerView merged = first.fleet().servers(1)[0];
-  const ServerView one_run = whole.fleet().servers(1)[0];
+  const ServerView merged = *first.fleet().server_rows(1)[0];
+  const ServerView one_run = *whole.fleet().server_rows(1)[0];
   EXPECT_EQ(merged.version_rejected.describe(), "256+ clients");
   EXPECT_EQ(merged.version_rejected.describe(), one_run.version_rejected.describe());
   EXPECT_EQ(merged.negotiated_suites.size(), FleetViews::kMaxSuites);
@@ -385,7 +386,7 @@ TEST(SummaryMerge, CountedClientsAndSuitesKeepTheirCaps) {
   // A full count stays a lower bound when merged into nothing.
   Summary none;
   ASSERT_TRUE(none.merge(whole));
-  EXPECT_EQ(none.fleet().servers(1)[0].version_rejected.describe(), "256+ clients");
+  EXPECT_EQ(none.fleet().server_rows(1)[0]->version_rejected.describe(), "256+ clients");
 }
 
 // --- JsonMerge: documents ------------------------------------------------------------------
