@@ -328,8 +328,8 @@ std::pair<std::string, std::string> two_dates(Timestamp a, Timestamp b) {
   return {full(a), full(b)};
 }
 
-std::string label(const std::vector<CertificateInfo>& chain, std::size_t i) {
-  const CertificateInfo& c = chain[i];
+std::string label(const std::vector<std::shared_ptr<const CertificateInfo>>& chain, std::size_t i) {
+  const CertificateInfo& c = *chain[i];
   const std::string who = !c.common_name.empty() ? c.common_name : c.subject;
   std::string text = i == 0 ? "the leaf certificate" : "certificate " + std::to_string(i + 1);
   return who.empty() ? text : text + " (" + who + ")";
@@ -407,7 +407,7 @@ std::string check_linkage(const Chain& chain, bool completed, LinkCache* links,
     f.warnings.push_back(j ? label(f.chain, i) + " is issued by " + label(f.chain, *j) +
                                  ", not by the next one: the chain is out of order"
                            : label(f.chain, i) + " is not issued by the next certificate sent (" +
-                                 f.chain[i + 1].subject + ")");
+                                 f.chain[i + 1]->subject + ")");
   }
   std::size_t top = 0;
   std::vector<bool> seen(chain.size());
@@ -477,7 +477,7 @@ void check_trust(const Chain& chain, Timestamp now, X509_STORE* store, Certifica
 std::string leaf_name(const CertificateFindings& f) {
   if (!f.server_name.empty()) return f.server_name;
   if (f.chain.empty()) return "";
-  const CertificateInfo& leaf = f.chain[0];
+  const CertificateInfo& leaf = *f.chain[0];
   if (!leaf.dns_names.empty()) return leaf.dns_names[0];
   return !leaf.common_name.empty() ? leaf.common_name : leaf.subject;
 }
@@ -547,7 +547,7 @@ CertificateFindings check_chain(std::span<const CertificateRecord> certificates,
   f.chain.reserve(certificates.size());
   for (const CertificateRecord& record : certificates) {
     chain.push_back(cached_parse(record.der, cache));
-    f.chain.push_back(chain.back()->info);
+    f.chain.emplace_back(chain.back(), &chain.back()->info);  // aliasing: shares the cache's entry
   }
   for (std::size_t i = 0; i < chain.size(); ++i)
     if (chain[i]->info.parse_error) f.warnings.push_back(label(f.chain, i) + " could not be parsed: " + chain[i]->info.error);
@@ -585,7 +585,7 @@ CertificateFindings check_chain(const FlowRecord& flow, x509_store_st* store, Ce
 std::string CertificateFindings::summary() const {
   if (!any || chain.empty()) return "";
   const std::string name = leaf_name(*this);
-  const CertificateInfo& leaf = chain[0];
+  const CertificateInfo& leaf = *chain[0];
   if (leaf.parse_error) return "the server's certificate could not be parsed: " + leaf.error;
   if (expired) {
     const auto [end, at] = two_dates(leaf.not_after, capture_time);
@@ -604,7 +604,7 @@ std::string CertificateFindings::summary() const {
   if (chain_broken) return "the certificate chain for " + name + " is out of order or contains an unrelated certificate";
   if (missing_intermediate)
     return "the server likely did not send the intermediate certificate for " + name + " (issuer " +
-           chain.back().issuer + " not in the chain)";
+           chain.back()->issuer + " not in the chain)";
   if (weak_signature) return "the certificate chain for " + name + " uses a SHA-1 or MD5 signature";
   if (weak_key) return "the certificate chain for " + name + " has a weak key";
   return "";

@@ -184,7 +184,7 @@ void FleetViews::add_server(const analysis::FlowRecord& flow) {
     }
   }
   if (flow.certificate_findings && !flow.certificate_findings->chain.empty()) {
-    const analysis::CertificateInfo& leaf = flow.certificate_findings->chain.front();
+    const analysis::CertificateInfo& leaf = *flow.certificate_findings->chain.front();
     add_distinct(v.certificates, ServerCertificate{leaf.subject, leaf.not_after}, kMaxCertificates);
   }
 }

@@ -230,7 +230,7 @@ json flow_to_json(const analysis::FlowRecord& flow) {
   json certificates = json::array();
   for (std::size_t i = 0; i < flow.certificates.size(); ++i)
     certificates.push_back(flow.certificate_findings && i < flow.certificate_findings->chain.size()
-                               ? certificate_info_json(flow.certificate_findings->chain[i], i, flow.certificates[i].size)
+                               ? certificate_info_json(*flow.certificate_findings->chain[i], i, flow.certificates[i].size)
                                : certificate_to_json(flow.certificates[i], i));
   json alerts = json::array();
   for (const analysis::AlertRecord& a : flow.alerts) alerts.push_back(alert_to_json(a));

@@ -281,7 +281,7 @@ void certificate_json(W& w, const analysis::FlowRecord& flow, std::size_t i) {
       field(w, "size", size);
     });
   }
-  const analysis::CertificateInfo& c = flow.certificate_findings->chain[i];
+  const analysis::CertificateInfo& c = *flow.certificate_findings->chain[i];
   if (c.parse_error) {
     return object(w, [&] {
       field(w, "index", i);

@@ -211,7 +211,7 @@ std::string verdict_line(const analysis::Verdict& v) {
 // CN=CA, valid 2024-01-01 .. 2025-01-01, self-signed"; then each chain warning on its own line.
 void certificate_fields(std::string& out, const FlowRecord& flow) {
   if (!flow.certificate_findings || flow.certificate_findings->chain.empty()) return;
-  const analysis::CertificateInfo& leaf = flow.certificate_findings->chain.front();
+  const analysis::CertificateInfo& leaf = *flow.certificate_findings->chain.front();
   if (leaf.parse_error) return field(out, "cert", "unparsable leaf certificate: " + terminal_safe(leaf.error));
   std::string names;
   for (const std::string& n : leaf.dns_names) names += (names.empty() ? "DNS " : ", ") + n;

@@ -44,7 +44,9 @@ CertificateInfo parse_certificate_der(std::span<const std::uint8_t> der);
 // CertificateFindings: a chain judged at capture time against the server name. Flags describe
 // the leaf unless they say otherwise; warnings are plain sentences for the report.
 struct CertificateFindings {
-  std::vector<CertificateInfo> chain;  // in the order sent, leaf first
+  // In the order sent, leaf first. Shared with the certificate cache, and so with every flow that
+  // was sent the same certificate: a flow's findings point to them rather than copy them.
+  std::vector<std::shared_ptr<const CertificateInfo>> chain;
   bool any = false;                    // a chain was seen
   std::string server_name;             // the SNI judged against ("" = none, no name check)
   Timestamp capture_time;              // the time the chain was judged at

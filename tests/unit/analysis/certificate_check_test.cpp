@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -204,7 +205,7 @@ TEST(CertificateParse, EveryFlippedByteIsHandled) {
     const CertificateFindings f = check_chain(chain, ChainContext{"www.example.com", utc(2024, 6, 1)});
     ASSERT_EQ(f.chain.size(), 2u) << "byte " << i;
     // A flip inside the signed part breaks the intermediate's signature over it.
-    if (!f.chain[0].parse_error && i > 8 && i < original.size() - 300) {
+    if (!f.chain[0]->parse_error && i > 8 && i < original.size() - 300) {
       EXPECT_TRUE(f.chain_broken) << "byte " << i;
     }
   }
@@ -240,7 +241,7 @@ TEST(CertificateCheck, UnparsableLeafIsReportedWithoutOtherFindings) {
   const CertificateFindings f = check_chain(chain, ChainContext{"www.example.com", utc(2024, 6, 1)});
   EXPECT_TRUE(f.any);
   ASSERT_EQ(f.chain.size(), 1u);
-  EXPECT_TRUE(f.chain[0].parse_error);
+  EXPECT_TRUE(f.chain[0]->parse_error);
   EXPECT_FALSE(f.expired || f.hostname_mismatch || f.chain_broken || f.missing_intermediate);
   EXPECT_EQ(f.summary().rfind("the server's certificate could not be parsed: not a DER certificate", 0), 0u)
       << f.summary();
@@ -535,9 +536,9 @@ TEST(CertificateSamples, ExtractedDer) {
   EXPECT_EQ(expired.summary().rfind("the certificate for localhost expired on 2021-01-01 (capture time ", 0), 0u)
       << expired.summary();
   ASSERT_EQ(expired.chain.size(), 1u);
-  EXPECT_EQ(expired.chain[0].dns_names, std::vector<std::string>{"localhost"});
-  EXPECT_EQ(expired.chain[0].ip_addresses, (std::vector<std::string>{"127.0.0.1", "::1"}));
-  EXPECT_EQ(expired.chain[0].issuer, "CN=tlsdiag sample root CA");
+  EXPECT_EQ(expired.chain[0]->dns_names, std::vector<std::string>{"localhost"});
+  EXPECT_EQ(expired.chain[0]->ip_addresses, (std::vector<std::string>{"127.0.0.1", "::1"}));
+  EXPECT_EQ(expired.chain[0]->issuer, "CN=tlsdiag sample root CA");
 
   const auto wrong = check_sample_der("tls12-cert-wronghost-openssl");
   EXPECT_TRUE(wrong.hostname_mismatch);
@@ -635,10 +636,30 @@ TEST(CertificateCache, SameFindingsAndEachCertificateParsedOnce) {
     EXPECT_EQ(cached.warnings, plain.warnings);
     EXPECT_EQ(cached.hostname_mismatch, plain.hostname_mismatch);
     ASSERT_EQ(cached.chain.size(), 2u);
-    EXPECT_EQ(cached.chain[0].sha256_fingerprint, plain.chain[0].sha256_fingerprint);
+    EXPECT_EQ(cached.chain[0]->sha256_fingerprint, plain.chain[0]->sha256_fingerprint);
   }
   EXPECT_TRUE(plain.hostname_mismatch);
   EXPECT_EQ(cache.size(), 2u);
+}
+
+// Findings point to the cache's parsed certificates instead of copying them (a copy per flow was
+// ten allocations per certificate), and keep them alive after the cache drops or is destroyed.
+TEST(CertificateCache, FindingsShareTheCachedCertificates) {
+  std::optional<CertificateFindings> first;
+  std::optional<CertificateFindings> second;
+  {
+    CertificateCache cache;
+    const ChainContext context{"www.example.com", utc(2024, 6, 1), false};
+    first = check_chain(records({"leaf", "intermediate"}), context, nullptr, &cache);
+    second = check_chain(records({"leaf", "intermediate"}), context, nullptr, &cache);
+  }
+  ASSERT_EQ(first->chain.size(), 2u);
+  ASSERT_EQ(second->chain.size(), 2u);
+  EXPECT_EQ(first->chain[0].get(), second->chain[0].get());
+  EXPECT_EQ(first->chain[1].get(), second->chain[1].get());
+  EXPECT_NE(first->chain[0].get(), first->chain[1].get());
+  EXPECT_EQ(second->chain[1]->subject, kIntermediate);
+  EXPECT_EQ(first->summary(), "");
 }
 
 // Host name checks are cached by the leaf and the name: the same leaf judged against names it

@@ -46,7 +46,7 @@ FlowRecord tls12_success(const char* client, const char* server, std::int64_t ms
   analysis::CertificateInfo leaf;
   leaf.subject = "CN=example.com";
   leaf.not_after = Timestamp::from_sec_nsec(1767225600, 0);  // 2026-01-01
-  findings->chain.push_back(leaf);
+  findings->chain.push_back(std::make_shared<const analysis::CertificateInfo>(leaf));
   findings->any = true;
   f.certificate_findings = findings;
   return f;

@@ -227,7 +227,7 @@ class RandomFlow {
       c.signature_algorithm = text();
       c.is_ca = pick(2);
       c.self_signed = pick(2);
-      f->chain.push_back(std::move(c));
+      f->chain.push_back(std::make_shared<const analysis::CertificateInfo>(std::move(c)));
     }
     return f;
   }

@@ -40,7 +40,7 @@ FlowRecord with_certificate(FlowRecord f, const char* subject, std::int64_t not_
   analysis::CertificateInfo leaf;
   leaf.subject = subject;
   leaf.not_after = at_ms(not_after_ms);
-  findings->chain.push_back(leaf);
+  findings->chain.push_back(std::make_shared<const analysis::CertificateInfo>(leaf));
   findings->any = true;
   f.certificate_findings = findings;
   return f;

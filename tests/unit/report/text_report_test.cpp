@@ -66,7 +66,7 @@ TEST(TextReport, LeafCertificateAndDecryptedAlert) {
   leaf.dns_names = {"internal.example", "*.internal.example"};
   leaf.not_before = Timestamp::from_sec_nsec(1'704'067'200, 0);  // 2024-01-01
   leaf.not_after = Timestamp::from_sec_nsec(1'735'689'600, 0);   // 2025-01-01
-  findings->chain.push_back(leaf);
+  findings->chain.push_back(std::make_shared<const analysis::CertificateInfo>(leaf));
   f.certificate_findings = findings;
   f.certificate_count = 2;
   f.alerts[0].decrypted = true;
