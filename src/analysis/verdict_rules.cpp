@@ -67,9 +67,15 @@ void one_sided_apply(const FlowFacts& x, Verdict& v) {
 bool established(const FlowFacts& x) { return x.f.established; }
 void established_apply(const FlowFacts& x, Verdict& v) {
   set(v, Status::Ok, RejectedBy::None, Reason::Ok, Confidence::Certain);
-  v.explanation = "The handshake completed: " + text::server_version(x.f) + " with " +
-                  tls::cipher_suite_name(x.f.server_hello ? x.f.server_hello->cipher_suite : 0) +
-                  (x.f.resumed ? " (resumed session)." : ".");
+  // Most flows take this rule: the sentence is built in one buffer, from the registry's name.
+  const std::uint16_t suite = x.f.server_hello ? x.f.server_hello->cipher_suite : 0;
+  const tls::CipherSuiteInfo* info = tls::is_grease(suite) ? nullptr : tls::find_cipher_suite(suite);
+  const std::string version = text::server_version(x.f);
+  const std::string unknown = info == nullptr ? tls::cipher_suite_name(suite) : std::string();
+  const std::string_view name = info != nullptr ? info->name : std::string_view(unknown);
+  v.explanation.reserve(64 + version.size() + name.size());
+  v.explanation.append("The handshake completed: ").append(version).append(" with ").append(name);
+  v.explanation.append(x.f.resumed ? " (resumed session)." : ".");
   if (x.f.server_hello && x.f.server_hello->downgrade_sentinel)
     v.evidence.push_back("the ServerHello random carries the RFC 8446 downgrade marker");
 }
@@ -505,7 +511,9 @@ Verdict decide(const FlowFacts& facts) {
   for (const VerdictRule& rule : kRules) {
     if (!rule.matches(facts)) continue;
     rule.apply(facts, v);
-    v.evidence.insert(v.evidence.begin(), "rule: " + std::string(rule.name));
+    std::string named;
+    named.reserve(6 + rule.name.size());
+    v.evidence.insert(v.evidence.begin(), std::move(named.append("rule: ").append(rule.name)));
     return v;
   }
   return v;
