@@ -137,8 +137,7 @@ struct Correlator::Apply {
     else if (record.content_type == 21) ++c.alert_records;
     else ++c.handshake_records;
     c.bytes += record.length;
-    if (c.first_sizes.empty()) c.first_sizes.reserve(8);
-    if (c.first_sizes.size() < 8) c.first_sizes.push_back(record.length);
+    if (c.first_sizes.size() < c.first_sizes.capacity()) c.first_sizes.push_back(record.length);
   }
   void operator()(tls::NonTls& non_tls) {
     step(StepKind::NonTls);
@@ -228,8 +227,7 @@ std::uint32_t owned_bytes(const FlowRecord& f) {
 }
 // What every event may grow: one step, alert, TCP event, history letter, record size.
 std::size_t growing_bytes(const FlowRecord& f) {
-  return heap_bytes(f.steps) + heap_bytes(f.alerts) + heap_bytes(f.tcp_events) + heap_bytes(f.history) +
-         heap_bytes(f.encrypted[0].first_sizes) + heap_bytes(f.encrypted[1].first_sizes);
+  return heap_bytes(f.steps) + heap_bytes(f.alerts) + heap_bytes(f.tcp_events) + heap_bytes(f.history);
 }
 // Events that change only what growing_bytes counts.
 bool keeps_owned(const tls::TlsEventBody& body) {

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include <boost/container/static_vector.hpp>
 #include <nlohmann/json.hpp>
 
 #include "app/pipeline.h"
@@ -84,6 +85,11 @@ struct Toucher {
   }
   template <class T>
   void operator()(const std::vector<T>& v) {
+    mix(v.size());
+    for (const auto& e : v) (*this)(e);
+  }
+  template <class T, std::size_t N>
+  void operator()(const boost::container::static_vector<T, N>& v) {
     mix(v.size());
     for (const auto& e : v) (*this)(e);
   }

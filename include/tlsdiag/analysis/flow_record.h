@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/container/static_vector.hpp>
+
 #include "tlsdiag/analysis/verdict.h"
 #include "tlsdiag/reassembly/flow.h"
 #include "tlsdiag/tls/messages.h"
@@ -71,7 +73,9 @@ struct EncryptedCounts {
   std::uint32_t application_records = 0;  // content type 23 (all TLS 1.3 protected records)
   std::uint32_t alert_records = 0;      // content type 21, protected
   std::uint64_t bytes = 0;
-  std::vector<std::uint16_t> first_sizes;  // sizes of the first few encrypted records
+  // Sizes of the first encrypted records, kept inline: a heap block per direction was one more
+  // allocation for every flow.
+  boost::container::static_vector<std::uint16_t, 8> first_sizes;
 };
 
 struct FlowRecord {

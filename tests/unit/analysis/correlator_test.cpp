@@ -255,7 +255,8 @@ TEST(Correlator, KeepsHellosCertificatesAlertsAndCounts) {
   EXPECT_FALSE(f.server_hello->hello_retry_request);
   EXPECT_EQ(f.encrypted[1].application_records, 2u);
   EXPECT_EQ(f.encrypted[1].bytes, 1200u);
-  EXPECT_EQ(f.encrypted[1].first_sizes, (std::vector<std::uint16_t>{1000, 200}));
+  EXPECT_EQ(std::vector<std::uint16_t>(f.encrypted[1].first_sizes.begin(), f.encrypted[1].first_sizes.end()),
+            (std::vector<std::uint16_t>{1000, 200}));
   EXPECT_EQ(f.encrypted[0].application_records, 1u);
   EXPECT_EQ(f.encrypted[0].alert_records, 1u);
   ASSERT_EQ(f.alerts.size(), 1u);
@@ -286,6 +287,24 @@ void feed_refused_and_completed(Correlator& c) {
   c.on_tls(event(1, kS2C, tls::Alert{2, 40, false}));
   c.on_close(1, CloseReason::Fin, Timestamp{2'000'010}, payload_stats(300, 7));
   c.on_end(Timestamp{2'000'010});
+}
+
+// Only the first eight protected records' sizes are kept per direction; counts and bytes go on.
+TEST(Correlator, KeepsTheFirstEightEncryptedRecordSizes) {
+  RecordingFlowSink sink;
+  Correlator c(sink, "sizes.pcap");
+  c.on_open(info(4));
+  c.on_tls(event(4, kC2S, client_hello()));
+  c.on_tls(event(4, kS2C, server_hello(0x0304)));
+  for (std::uint16_t n = 1; n <= 12; ++n) c.on_tls(event(4, kS2C, tls::EncryptedRecord{23, static_cast<std::uint16_t>(n * 100)}));
+  c.on_close(4, CloseReason::Fin, Timestamp{4'000'009}, payload_stats(400, 8000));
+  ASSERT_EQ(sink.flows.size(), 1u);
+  const EncryptedCounts& e = sink.flows[0].encrypted[1];
+  EXPECT_EQ(e.application_records, 12u);
+  EXPECT_EQ(e.bytes, 7800u);
+  EXPECT_EQ(std::vector<std::uint16_t>(e.first_sizes.begin(), e.first_sizes.end()),
+            (std::vector<std::uint16_t>{100, 200, 300, 400, 500, 600, 700, 800}));
+  EXPECT_TRUE(sink.flows[0].encrypted[0].first_sizes.empty());
 }
 
 TEST(Correlator, DeferredFinalizeHandsOnRecordsWithoutAVerdict) {

@@ -98,7 +98,8 @@ class RandomFlow {
       e.application_records = n<std::uint32_t>();
       e.alert_records = n<std::uint32_t>();
       e.bytes = n<std::uint64_t>();
-      e.first_sizes = list<std::uint16_t>();
+      const std::vector<std::uint16_t> sizes = list<std::uint16_t>();
+      e.first_sizes.assign(sizes.begin(), sizes.end());
     }
     for (auto& d : f.stats.dir) {
       d.packets = n<std::uint32_t>();
