@@ -67,14 +67,10 @@ void one_sided_apply(const FlowFacts& x, Verdict& v) {
 bool established(const FlowFacts& x) { return x.f.established; }
 void established_apply(const FlowFacts& x, Verdict& v) {
   set(v, Status::Ok, RejectedBy::None, Reason::Ok, Confidence::Certain);
-  // Most flows take this rule: the sentence is built in one buffer, from the registry's name.
-  const std::uint16_t suite = x.f.server_hello ? x.f.server_hello->cipher_suite : 0;
-  const tls::CipherSuiteInfo* info = tls::is_grease(suite) ? nullptr : tls::find_cipher_suite(suite);
-  const std::string version = text::server_version(x.f);
-  const std::string unknown = info == nullptr ? tls::cipher_suite_name(suite) : std::string();
-  const std::string_view name = info != nullptr ? info->name : std::string_view(unknown);
-  v.explanation.reserve(64 + version.size() + name.size());
-  v.explanation.append("The handshake completed: ").append(version).append(" with ").append(name);
+  // Most flows take this rule: the sentence is built in one buffer.
+  v.explanation.reserve(128);
+  v.explanation.append("The handshake completed: ").append(text::server_version(x.f)).append(" with ");
+  tls::append_cipher_suite_name(v.explanation, x.f.server_hello ? x.f.server_hello->cipher_suite : 0);
   v.explanation.append(x.f.resumed ? " (resumed session)." : ".");
   if (x.f.server_hello && x.f.server_hello->downgrade_sentinel)
     v.evidence.push_back("the ServerHello random carries the RFC 8446 downgrade marker");

@@ -135,9 +135,19 @@ const CipherSuiteInfo* find_cipher_suite(std::uint16_t code) {
 }
 
 std::string cipher_suite_name(std::uint16_t code) {
-  if (is_grease(code)) return "GREASE";
-  const CipherSuiteInfo* row = find_cipher_suite(code);
-  return row ? std::string(row->name) : hex_u16(code);
+  std::string name;
+  append_cipher_suite_name(name, code);
+  return name;
+}
+
+void append_cipher_suite_name(std::string& out, std::uint16_t code) {
+  if (is_grease(code)) {
+    out += "GREASE";
+  } else if (const CipherSuiteInfo* row = find_cipher_suite(code)) {
+    out += row->name;
+  } else {
+    out += hex_u16(code);
+  }
 }
 
 std::optional<std::uint16_t> cipher_suite_code(std::string_view iana_name) {

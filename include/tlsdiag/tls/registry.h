@@ -40,6 +40,8 @@ constexpr bool is_grease(std::uint16_t v) { return (v & 0x0f0f) == 0x0a0a && (v 
 
 const CipherSuiteInfo* find_cipher_suite(std::uint16_t code);
 std::string cipher_suite_name(std::uint16_t code);
+// The same name appended to |out|, with no string of its own (a verdict per flow names its suite).
+void append_cipher_suite_name(std::string& out, std::uint16_t code);
 // By IANA name; the SSL_ spelling of the same suite (SSL_RSA_WITH_RC4_128_MD5, as in JSSE) too.
 std::optional<std::uint16_t> cipher_suite_code(std::string_view iana_name);
 

@@ -175,6 +175,20 @@ TEST(Registry, GreaseAndUnknownFallbacks) {
   EXPECT_EQ(find_cipher_suite(0x1a2b), nullptr);
 }
 
+// append_cipher_suite_name adds the same name after what the buffer holds.
+TEST(Registry, AppendedCipherSuiteNameIsTheName) {
+  const std::uint16_t codes[] = {0x1301, 0xc02f, 0x0a0a, 0x1a2b, 0x0000};  // known, GREASE, unknown
+  for (const std::uint16_t code : codes) {
+    SCOPED_TRACE(code);
+    std::string out = "with ";
+    append_cipher_suite_name(out, code);
+    EXPECT_EQ(out, "with " + cipher_suite_name(code));
+  }
+  std::string out;
+  append_cipher_suite_name(out, 0x1301);
+  EXPECT_EQ(out, "TLS_AES_128_GCM_SHA256");
+}
+
 TEST(Registry, CipherSuiteCodeByName) {
   EXPECT_EQ(cipher_suite_code("SSL_RSA_WITH_RC4_128_MD5"), 0x0004);  // JSSE spelling
   EXPECT_EQ(cipher_suite_code("TLS_FALLBACK_SCSV"), 0x5600);
