@@ -507,9 +507,7 @@ Verdict decide(const FlowFacts& facts) {
   for (const VerdictRule& rule : kRules) {
     if (!rule.matches(facts)) continue;
     rule.apply(facts, v);
-    std::string named;
-    named.reserve(6 + rule.name.size());
-    v.evidence.insert(v.evidence.begin(), std::move(named.append("rule: ").append(rule.name)));
+    v.evidence.insert(v.evidence.begin(), std::string("rule: ").append(rule.name));
     return v;
   }
   return v;
