@@ -125,7 +125,7 @@ struct Correlator::Apply {
     step(StepKind::Alert);
     add_alert(flow, AlertRecord{event.dir, alert.level, alert.description, alert.encrypted, alert.decrypted, event.ts,
                                 event.packet_number});
-    if (alert.encrypted) count_encrypted(tls::EncryptedRecord{21, 0});
+    if (alert.encrypted) count_encrypted(tls::EncryptedRecord{21, alert.length});
   }
   void operator()(const tls::EncryptedRecord& record) {
     step(StepKind::EncryptedRecord, record.content_type, record.length);

@@ -327,7 +327,7 @@ void Dissector::Context::protected_record(const RecordHeader& h, std::span<const
   report_decryption();
   if (!plain) {
     ++dir.encrypted_records;
-    if (h.content_type == content_type::kAlert) return emit(Alert{0, 0, true});
+    if (h.content_type == content_type::kAlert) return emit(Alert{0, 0, true, false, h.length});
     return emit(EncryptedRecord{h.content_type, h.length});
   }
   ++self.stats_.records_decrypted;
@@ -347,9 +347,10 @@ void Dissector::Context::inner_record(const RecordHeader& h, const Plaintext& pl
     case content_type::kAlert:
       if (auto a = parse_alert(ByteReader(plain.bytes, 0))) {
         a->encrypted = a->decrypted = true;
+        a->length = h.length;
         return emit(*a);
       }
-      emit(Alert{0, 0, true});
+      emit(Alert{0, 0, true, false, h.length});
       return malformed(MalformedKind::MalformedAlert, "alert", Errc::BadLength, record_offset);
     default:
       ++dir.encrypted_records;  // application data: counts toward the records kept
@@ -388,7 +389,7 @@ void Dissector::Context::record(const RecordHeader& h, std::span<const std::uint
         if (auto a = parse_alert(ByteReader(payload, 0))) return emit(*a);
       }
       ++dir.encrypted_records;
-      return emit(Alert{0, 0, true});
+      return emit(Alert{0, 0, true, false, h.length});
     case content_type::kHandshake:
       if (!dir.encrypted) {
         handshake_base = dir.handshake.position();

@@ -102,6 +102,7 @@ struct Alert {
   std::uint8_t description = 0;  // AlertDescription; meaningless when encrypted and not decrypted
   bool encrypted = false;        // inside an encrypted record: level/description not visible...
   bool decrypted = false;        // ...unless a key log let us decrypt it
+  std::uint16_t length = 0;      // encrypted: the protected record's length (counted as encrypted bytes)
   bool visible() const { return !encrypted || decrypted; }
 };
 

@@ -242,7 +242,7 @@ TEST(Correlator, KeepsHellosCertificatesAlertsAndCounts) {
   c.on_tls(event(3, kS2C, tls::EncryptedRecord{23, 1000}));
   c.on_tls(event(3, kS2C, tls::EncryptedRecord{23, 200}));
   c.on_tls(event(3, kC2S, tls::EncryptedRecord{23, 19}));
-  c.on_tls(event(3, kC2S, tls::Alert{0, 0, true}));
+  c.on_tls(event(3, kC2S, tls::Alert{0, 0, true, false, 26}));  // a protected close_notify
   c.on_tls(event(3, kS2C, tls::Malformed{"record", Errc::Truncated, 1234}));
   c.on_gap(3, kS2C, 99, reassembly::GapKind::NotCaptured, Timestamp{3'000'005});
   c.on_close(3, CloseReason::Fin, Timestamp{3'000'009}, payload_stats(400, 1300));
@@ -259,6 +259,9 @@ TEST(Correlator, KeepsHellosCertificatesAlertsAndCounts) {
             (std::vector<std::uint16_t>{1000, 200}));
   EXPECT_EQ(f.encrypted[0].application_records, 1u);
   EXPECT_EQ(f.encrypted[0].alert_records, 1u);
+  EXPECT_EQ(f.encrypted[0].bytes, 45u);  // the alert's protected record counts as encrypted bytes
+  EXPECT_EQ(std::vector<std::uint16_t>(f.encrypted[0].first_sizes.begin(), f.encrypted[0].first_sizes.end()),
+            (std::vector<std::uint16_t>{19, 26}));
   ASSERT_EQ(f.alerts.size(), 1u);
   EXPECT_TRUE(f.alerts[0].encrypted);
   EXPECT_EQ(f.alerts[0].sender, kC2S);
