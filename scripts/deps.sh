@@ -5,9 +5,10 @@
 #   scripts/deps.sh --bench   and what scripts/bench.sh compares against and times with
 set -euo pipefail
 
+# libboost1.74-dev: Boost.Container (static_vector) headers, besides program_options.
 packages=(
   build-essential cmake pkg-config git
-  libpcap-dev libboost-program-options-dev nlohmann-json3-dev libgtest-dev libssl-dev
+  libpcap-dev libboost-program-options-dev libboost1.74-dev nlohmann-json3-dev libgtest-dev libssl-dev
   zlib1g-dev libzstd-dev liblzma-dev libbenchmark-dev libmimalloc-dev
   gzip zstd xz-utils
   clang libclang-rt-14-dev
