@@ -11,6 +11,7 @@
 #include "byte_size.h"
 #include "cap_options.h"
 #include "command_line.h"
+#include "huge_page_heap.h"
 #include "pipeline.h"
 #include "report_output.h"
 #include "time_window.h"
@@ -96,6 +97,7 @@ int parse(int argc, char** argv, AnalyzeOptions& o) {
 int analyze_command(int argc, char** argv) {
   AnalyzeOptions o;
   if (int rc = parse(argc, argv, o); rc >= 0) return rc;
+  use_huge_page_heap();
   const auto format = report::parse_format(o.format);
   if (!format) {
     std::cerr << "tlsdiag analyze: unknown format '" << o.format << "' (text, json, jsonl)\n";

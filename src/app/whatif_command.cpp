@@ -6,6 +6,7 @@
 #include "batch_inputs.h"
 #include "batch_runner.h"
 #include "command_line.h"
+#include "huge_page_heap.h"
 #include "pipeline.h"
 #include "time_window.h"
 #include "tlsdiag/report/whatif.h"
@@ -92,6 +93,7 @@ std::optional<report::WhatIfPolicy> make_policy(const WhatIfOptions& o) {
 int whatif_command(int argc, char** argv) {
   WhatIfOptions o;
   if (int rc = parse(argc, argv, o); rc >= 0) return rc;
+  use_huge_page_heap();
   std::optional<report::WhatIfPolicy> policy = make_policy(o);
   if (!policy) return 2;
   const std::optional<report::TimeWindow> window = parse_window(o.since, o.until, "whatif");
