@@ -29,6 +29,7 @@ namespace {
 struct AnalyzeOptions {
   std::vector<std::string> inputs;
   std::string format = "text";
+  std::string order;  // start, end; empty: the format's default
   std::string output;
   std::string color = "auto";
   bool only_failures = false;
@@ -50,6 +51,10 @@ po::options_description describe(AnalyzeOptions& o) {
       ("help,h", "show this help")
       ("format,f", po::value(&o.format)->default_value("text"), "output format: text, json, jsonl")
       ("output,o", po::value(&o.output), "write the report to this file instead of stdout")
+      ("order", po::value(&o.order),
+       "order of the flows within an input: start (of their first packet; the default for text "
+       "and json) or end (as each flow ends, as Zeek's logs do; the default for jsonl, whose "
+       "lines then stream out as flows finish)")
       ("filter", po::value(&o.pipeline.bpf_filter), "BPF filter applied while reading (e.g. 'tcp port 8443')")
       ("only-failures", po::bool_switch(&o.only_failures), "report only failed handshakes (all are still counted)")
       ("show-ok", po::bool_switch(&o.show_ok), "text: list successful handshakes too")
@@ -103,6 +108,11 @@ int analyze_command(int argc, char** argv) {
     std::cerr << "tlsdiag analyze: unknown format '" << o.format << "' (text, json, jsonl)\n";
     return 2;
   }
+  if (!o.order.empty() && o.order != "start" && o.order != "end") {
+    std::cerr << "tlsdiag analyze: unknown order '" << o.order << "' (start, end)\n";
+    return 2;
+  }
+  o.pipeline.start_order = o.order.empty() ? *format != report::Format::Jsonl : o.order == "start";
   const std::optional<std::size_t> memory_limit = parse_byte_size(o.memory_limit);
   if (!memory_limit) {
     std::cerr << "tlsdiag analyze: --memory-limit: not a size: '" << o.memory_limit << "' (e.g. 512M, 2G)\n";

@@ -2,9 +2,10 @@
 // BatchRunner: analyses many inputs on N threads into one report, with the output of one thread.
 //
 // Input: BatchInputs in output order (files as given, directories sorted, rotated pieces
-// grouped). Output: for each input in that order, its flows (in order of their first packet, as
-// the ordered Correlator gives them) and then report.on_input_done(result) — the same calls, in
-// the same order, whatever the number of threads, so the output is byte-identical to -j 1.
+// grouped). Output: for each input in that order, its flows (in the order its Correlator gives
+// them: of their first packet, or as they end) and then report.on_input_done(result) — the same
+// calls, in the same order, whatever the number of threads, so the output is byte-identical to
+// -j 1.
 //
 // How: each worker runs one input's whole chain (pipeline.h) into the input's DeferredSink. The
 // main thread takes inputs in order: it connects the next input's DeferredSink to the report

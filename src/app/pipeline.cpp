@@ -69,7 +69,7 @@ std::string memory_note(std::uint64_t evicted, std::size_t limit) {
 
 namespace {
 
-// Source -> PacketDecoder -> StreamTable -> Dissector -> [EventThread ->] Correlator(ordered) ->
+// Source -> PacketDecoder -> StreamTable -> Dissector -> [EventThread ->] Correlator ->
 // Finalizer -> |report|, for an opened capture::FileSource or capture::MergedSource. With an
 // event thread, flows are correlated, judged and reported on it.
 template <class Source>
@@ -78,7 +78,7 @@ void run_chain(Source& source, const PipelineOptions& options, analysis::FlowSin
   MemoryBudget budget(options.memory_limit);  // first: the stages charge it until they are gone
   MemoryBudget correlator_budget;  // with an event thread: what the correlator holds, charged on it
   analysis::Finalizer finalizer(report, options.trust);
-  analysis::Correlator correlator(finalizer, result.info.path, /*ordered=*/true);
+  analysis::Correlator correlator(finalizer, result.info.path, /*ordered=*/options.start_order);
   correlator.defer_finalize();
   std::optional<EventThread> event_thread;
   if (options.event_thread) {
