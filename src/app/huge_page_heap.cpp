@@ -14,7 +14,7 @@ namespace tlsdiag::app {
 // Why: per-flow state is spread over some 40 MB of heap. On 4 KiB pages its first touch is
 // ~10,000 page faults a run (12-14 µs each on the VMs we measure on, a sixth of a one-thread
 // run) and every packet's flow lookup risks a TLB miss. On 2 MiB pages: ~1,200 faults and
-// 10-15 % less user time; peak RSS grows by a few MB, heap pages being taken 2 MiB at a time.
+// 5-15 % less user time; peak RSS grows by a few MB, heap pages being taken 2 MiB at a time.
 //
 // Two mimalloc segments (32 MiB each in mimalloc 2): one for each of the two threads that hold
 // per-flow state in a file run (analysis, events). Threads beyond them get ordinary pages. The

@@ -3,12 +3,13 @@
 // per flow that carried payload, with its verdict, when the flow closes (FlowSink::on_flow);
 // without the verdict after defer_finalize(), for an analysis::Finalizer downstream to judge.
 // Flows without any payload (a lone SYN, a scan) are counted, not reported.
-// Ordered mode (files): flows are released in order of their first packet, each as soon as it
-// and every earlier flow have closed; one that closes behind a still-open earlier flow goes to
-// FlowSink::hold at once and to FlowSink::release at its turn (instead of on_flow), and its record
-// is freed. Unordered mode (live): each flow is released when it closes, or with
-// report_when_decided() as soon as its handshake's outcome is known (outcome_known), with the
-// counters of that moment and close_reason Open; its later events are ignored.
+// Ordered mode (files, --order start): flows are released in order of their first packet, each
+// as soon as it and every earlier flow have closed; one that closes behind a still-open earlier
+// flow goes to FlowSink::hold at once and to FlowSink::release at its turn (instead of on_flow),
+// and its record is freed. Unordered mode (files with --order end; live): each flow is released
+// when it closes, or with report_when_decided() (live) as soon as its handshake's outcome is
+// known (outcome_known), with the counters of that moment and close_reason Open; its later
+// events are ignored.
 // Memory: an entry per open flow and per closed flow still waiting for its turn; a flow that is
 // not reported is forgotten when it closes, so a flood of SYNs behind one long flow costs nothing.
 #include <array>
