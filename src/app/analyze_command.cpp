@@ -97,22 +97,31 @@ int parse(int argc, char** argv, AnalyzeOptions& o) {
   return -1;
 }
 
+// --order: start or end; empty: end for JSON Lines (its lines stream out as flows end), start
+// for the text report and the JSON document.
+std::optional<FlowOrder> flow_order(const std::string& order, report::Format format) {
+  if (order.empty()) return format == report::Format::Jsonl ? FlowOrder::End : FlowOrder::Start;
+  if (order == "start") return FlowOrder::Start;
+  if (order == "end") return FlowOrder::End;
+  return std::nullopt;
+}
+
 }  // namespace
 
 int analyze_command(int argc, char** argv) {
   AnalyzeOptions o;
   if (int rc = parse(argc, argv, o); rc >= 0) return rc;
-  use_huge_page_heap();
   const auto format = report::parse_format(o.format);
   if (!format) {
     std::cerr << "tlsdiag analyze: unknown format '" << o.format << "' (text, json, jsonl)\n";
     return 2;
   }
-  if (!o.order.empty() && o.order != "start" && o.order != "end") {
+  const std::optional<FlowOrder> order = flow_order(o.order, *format);
+  if (!order) {
     std::cerr << "tlsdiag analyze: unknown order '" << o.order << "' (start, end)\n";
     return 2;
   }
-  o.pipeline.start_order = o.order.empty() ? *format != report::Format::Jsonl : o.order == "start";
+  o.pipeline.order = *order;
   const std::optional<std::size_t> memory_limit = parse_byte_size(o.memory_limit);
   if (!memory_limit) {
     std::cerr << "tlsdiag analyze: --memory-limit: not a size: '" << o.memory_limit << "' (e.g. 512M, 2G)\n";
@@ -165,6 +174,7 @@ int analyze_command(int argc, char** argv) {
   // A progress line would mix with flows streamed to the same terminal (jsonl).
   const bool stdout_busy = *format == report::Format::Jsonl && o.output.empty() && isatty(STDOUT_FILENO);
   ConsoleObserver console(std::cerr, isatty(STDERR_FILENO) && !stdout_busy, o.quiet);
+  use_huge_page_heap();
   run_batch(inputs, o.pipeline, BatchOptions{.jobs = o.jobs}, sink, &console);
   console.clear();
   rep->on_finish();

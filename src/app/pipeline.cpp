@@ -78,7 +78,7 @@ void run_chain(Source& source, const PipelineOptions& options, analysis::FlowSin
   MemoryBudget budget(options.memory_limit);  // first: the stages charge it until they are gone
   MemoryBudget correlator_budget;  // with an event thread: what the correlator holds, charged on it
   analysis::Finalizer finalizer(report, options.trust);
-  analysis::Correlator correlator(finalizer, result.info.path, /*ordered=*/options.start_order);
+  analysis::Correlator correlator(finalizer, result.info.path, /*ordered=*/options.order == FlowOrder::Start);
   correlator.defer_finalize();
   std::optional<EventThread> event_thread;
   if (options.event_thread) {

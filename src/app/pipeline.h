@@ -22,6 +22,10 @@ class KeyLog;
 
 namespace tlsdiag::app {
 
+// The order in which an input's flows reach the report: of their first packet, or as each one
+// ends (the Correlator's unordered mode: nothing waits behind a long flow).
+enum class FlowOrder : std::uint8_t { Start, End };
+
 struct PipelineOptions {
   std::string bpf_filter;
   std::size_t max_flows = 1'000'000;
@@ -32,9 +36,7 @@ struct PipelineOptions {
   const tls::KeyLog* keys = nullptr;  // secrets to decrypt protected records; null = none
   bool read_ahead = false;  // read the capture on a second thread (capture/read_ahead.h)
   bool event_thread = false;  // correlate, judge and report on a thread of its own (event_thread.h)
-  // Flows reach the report in order of their first packet (start order), or as each one ends
-  // (the Correlator's unordered mode): nothing then waits behind a long flow.
-  bool start_order = true;
+  FlowOrder order = FlowOrder::Start;
 };
 
 // The input counters of the summary, from the stages' own (also live mode's).

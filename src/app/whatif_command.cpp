@@ -93,7 +93,6 @@ std::optional<report::WhatIfPolicy> make_policy(const WhatIfOptions& o) {
 int whatif_command(int argc, char** argv) {
   WhatIfOptions o;
   if (int rc = parse(argc, argv, o); rc >= 0) return rc;
-  use_huge_page_heap();
   std::optional<report::WhatIfPolicy> policy = make_policy(o);
   if (!policy) return 2;
   const std::optional<report::TimeWindow> window = parse_window(o.since, o.until, "whatif");
@@ -105,6 +104,7 @@ int whatif_command(int argc, char** argv) {
   }
   report::WhatIfTally tally(std::move(*policy));
   WindowSink windowed(tally, *window);
+  use_huge_page_heap();
   run_batch(inputs, o.pipeline, BatchOptions{.jobs = o.jobs}, windowed, nullptr);
   if (o.format == "json") std::cout << report::whatif_to_json(tally);
   else report::write_whatif_text(std::cout, tally, o.examples);

@@ -1,6 +1,7 @@
 #pragma once
 // JsonlReport: --format jsonl. One compact JSON object per line, written as soon as it is known:
-//   {"type":"flow",...}   each printed flow, when it ends
+//   {"type":"flow",...}   each printed flow, when the FlowSink calls give it (as it ends with
+//                         analyze --order end, the default for jsonl, and in live mode)
 //   {"type":"input",...}  each input that had an error, when that input is done
 //   {"type":"summary",...} last, in on_finish
 // With ReportOptions::flush_each_flow the stream is flushed after every line (live mode).
