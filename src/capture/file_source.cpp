@@ -2,6 +2,7 @@
 
 #include <pcap/pcap.h>
 #include <stdio_ext.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 
 #include "tlsdiag/capture/decompressed_stream.h"
 #include "tlsdiag/capture/link_types.h"
+#include "tlsdiag/capture/pcap_record_reader.h"
 #include "tlsdiag/util/hex.h"
 
 namespace tlsdiag::capture {
@@ -54,13 +56,41 @@ bool contains(const char* haystack, const char* needle) {
   return std::strstr(haystack, needle) != nullptr;
 }
 
+// Link types whose records libpcap hands over as stored. It rewrites the pseudo-headers of a
+// few others (USB, NFLOG; Linux cooked captures from a machine of the other byte order): those
+// stay with libpcap. Values as pcap_datalink() returns them (DLT_*).
+bool records_as_stored(int link_type, bool other_byte_order) {
+  switch (link_type) {
+    case link_type::kNull:
+    case link_type::kEthernet:
+    case link_type::kDltRaw:
+    case link_type::kDltRawOpenBsd:
+    case link_type::kLoop:
+    case link_type::kIpv4:
+    case link_type::kIpv6: return true;
+    case link_type::kLinuxSll:
+    case link_type::kLinuxSll2: return !other_byte_order;
+    default: return false;
+  }
+}
+
+bool is_regular_file(FILE* file) {
+  struct stat st {};
+  return fstat(fileno(file), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 }  // namespace
 
 struct FileSource::Handle {
-  std::vector<char> io_buffer = std::vector<char>(kReadBufferBytes);
+  // Not zeroed: only the part a read fills is ever touched (one record header's worth of reading
+  // when the PcapRecordReader takes over).
+  std::unique_ptr<char[]> io_buffer{new char[kReadBufferBytes]};
   std::unique_ptr<DecompressedStream> stream;  // compressed files only; owns the file on disk
   FILE* file = nullptr;  // what libpcap reads (the decompressed stream's FILE*); owned by pcap once set
   pcap_t* pcap = nullptr;
+  // Uncompressed classic pcap with a link type libpcap does not rewrite: records read in place
+  // from the file descriptor, libpcap only opens and filters (pcap_record_reader.h).
+  std::unique_ptr<PcapRecordReader> records;
   bpf_program filter{};
   bool has_filter = false;
   bool classic = false;  // classic pcap: record offsets are known exactly
@@ -111,7 +141,7 @@ std::optional<CaptureError> FileSource::prepare(Handle& h, FILE* raw, std::uint8
     h.file = h.stream->open_file();
     if (h.file == nullptr) return CaptureError{path_ + ": cannot open stream: " + std::strerror(errno), 0};
   }
-  std::setvbuf(h.file, h.io_buffer.data(), _IOFBF, h.io_buffer.size());
+  std::setvbuf(h.file, h.io_buffer.get(), _IOFBF, kReadBufferBytes);
   // One thread at a time reads the file: stdio need not take its lock in each of the two freads
   // libpcap makes per packet (glibc).
   __fsetlocking(h.file, FSETLOCKING_BYCALLER);
@@ -177,13 +207,27 @@ std::optional<CaptureError> FileSource::open() {
   info_.nanosecond = kind == Magic::PcapNano;
   // A record may not claim more than the snapshot length, nor more than 256 KiB.
   h->record_limit = std::min(info_.snaplen, kMaxRecordBytes);
+  // Version 2.4 and later: earlier writers may have swapped the two length fields, which libpcap
+  // guesses at.
+  const bool current_version =
+      pcap_major_version(h->pcap) == 2 && pcap_minor_version(h->pcap) >= 4;
+  if (h->classic && !h->stream && !options_.libpcap_reader && current_version &&
+      records_as_stored(info_.link_type, pcap_is_swapped(h->pcap) != 0) && is_regular_file(h->file)) {
+    const PcapRecordFormat format{.big_endian = magic[0] == 0xa1,
+                                  .nanosecond = info_.nanosecond,
+                                  .record_limit = h->record_limit};
+    h->records = std::make_unique<PcapRecordReader>(fileno(h->file), kPcapFileHeaderBytes, format);
+  }
   handle_ = std::move(h);
   return std::nullopt;
 }
 
+bool FileSource::reads_in_place() const { return handle_ && handle_->records; }
+
 std::uint64_t FileSource::bytes_read() const {
   if (!handle_) return 0;
   if (handle_->stream) return handle_->stream->compressed_offset();
+  if (handle_->records) return handle_->records->offset();
   const off_t pos = ftello(handle_->file);
   return pos < 0 ? 0 : static_cast<std::uint64_t>(pos);
 }
@@ -244,8 +288,49 @@ CaptureError FileSource::read_error(std::uint64_t number, std::uint64_t record_s
                       at};
 }
 
+CaptureError FileSource::overlong_error(std::uint64_t number, std::uint64_t record_start,
+                                        std::uint64_t claimed) const {
+  const std::uint32_t limit = handle_->record_limit;
+  return CaptureError{where(number, record_start) + ": record claims " + std::to_string(claimed) +
+                          " captured bytes, more than " +
+                          (limit == info_.snaplen ? "the snapshot length " : "the maximum of ") +
+                          std::to_string(limit) + " (corrupt file)",
+                      record_start};
+}
+
 bool FileSource::next(Packet& packet, bool& selected) {
   if (!handle_ || error_) return false;
+  return handle_->records ? next_in_place(packet, selected) : next_from_libpcap(packet, selected);
+}
+
+bool FileSource::next_in_place(Packet& packet, bool& selected) {
+  PcapRecordReader& records = *handle_->records;
+  PcapRecord record;
+  const std::uint64_t number = packets_read_ + 1;
+  const std::uint64_t at = records.offset();
+  switch (records.next(record)) {
+    case RecordStatus::Record: break;
+    case RecordStatus::End: return false;
+    case RecordStatus::Truncated:
+      error_ = CaptureError{where(number, at) + ": file ends in the middle of a record", at};
+      return false;
+    case RecordStatus::Overlong:
+      error_ = overlong_error(number, at, records.claimed_length());
+      return false;
+    case RecordStatus::IoError:
+      error_ = CaptureError{where(number, at) + ": cannot read: " + std::strerror(records.errno_value()), at};
+      return false;
+  }
+  next_record_ = records.offset();
+  pcap_pkthdr hdr{};
+  hdr.caplen = static_cast<bpf_u_int32>(record.data.size());
+  hdr.len = record.wire_len;
+  deliver(packet, number, record.ts, record.data, record.wire_len);
+  selected = !handle_->has_filter || pcap_offline_filter(&handle_->filter, &hdr, record.data.data()) != 0;
+  return true;
+}
+
+bool FileSource::next_from_libpcap(Packet& packet, bool& selected) {
   pcap_pkthdr* hdr = nullptr;
   const u_char* data = nullptr;
   const int rc = pcap_next_ex(handle_->pcap, &hdr, &data);
@@ -268,24 +353,26 @@ bool FileSource::next(Packet& packet, bool& selected) {
   if (handle_->classic && hdr->caplen >= handle_->record_limit) {
     const std::uint32_t limit = handle_->record_limit;
     if (const auto claimed = overlong_record(pcap_file(handle_->pcap), record_start, limit)) {
-      error_ = CaptureError{
-          where(number, record_start) + ": record claims " + std::to_string(*claimed) +
-              " captured bytes, more than " +
-              (limit == info_.snaplen ? "the snapshot length " : "the maximum of ") +
-              std::to_string(limit) + " (corrupt file)",
-          record_start};
+      error_ = overlong_error(number, record_start, *claimed);
       return false;
     }
   }
-  ++packets_read_;
-  last_ = Timestamp::from_sec_nsec(hdr->ts.tv_sec, hdr->ts.tv_usec);  // tv_usec holds ns (NANO)
-  packet.ts = last_;
-  packet.data = std::span<const std::uint8_t>(data, hdr->caplen);
-  packet.wire_len = hdr->len;
-  packet.number = number;
-  packet.link_type = info_.link_type;
+  // tv_usec holds ns (PCAP_TSTAMP_PRECISION_NANO)
+  deliver(packet, number, Timestamp::from_sec_nsec(hdr->ts.tv_sec, hdr->ts.tv_usec),
+          std::span<const std::uint8_t>(data, hdr->caplen), hdr->len);
   selected = !handle_->has_filter || pcap_offline_filter(&handle_->filter, hdr, data) != 0;
   return true;
+}
+
+void FileSource::deliver(Packet& packet, std::uint64_t number, Timestamp ts,
+                         std::span<const std::uint8_t> data, std::uint32_t wire_len) {
+  ++packets_read_;
+  last_ = ts;
+  packet.ts = ts;
+  packet.data = data;
+  packet.wire_len = wire_len;
+  packet.number = number;
+  packet.link_type = info_.link_type;
 }
 
 std::optional<CaptureError> FileSource::run(PacketSink& sink, const std::atomic<bool>* stop) {

@@ -16,14 +16,16 @@
 //    interfaces with different link types, corrupt or cut compressed stream) with the byte offset
 //    in the file where it happened: the start of the bad record for classic pcap, the read
 //    position for pcapng, the compressed position for a broken compressed stream.
-//  - The Packet's bytes are libpcap's buffer: valid only during on_packet (or until the next
-//    next()).
+//  - The Packet's bytes are libpcap's buffer, or PcapRecordReader's for an uncompressed classic
+//    pcap file (read in place, without libpcap's two copies): valid only during on_packet (or
+//    until the next next()).
 // Owns the FILE*, the decompressor and the pcap handle; the destructor closes them.
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "tlsdiag/capture/input_info.h"
@@ -36,6 +38,9 @@ struct FileSourceOptions {
   // When set, run() stores bytes_read() here every few thousand packets and at the end, for a
   // progress display on another thread.
   std::atomic<std::uint64_t>* progress = nullptr;
+  // Read classic pcap through libpcap's pcap_next_ex even where FileSource reads the records in
+  // place (PcapRecordReader): for tests and the fuzzer, which compare the two.
+  bool libpcap_reader = false;
 };
 
 // A classic-pcap record claiming more captured bytes than this is corrupt, whatever the header's
@@ -62,6 +67,9 @@ class FileSource {
   // Timestamp of the last record read.
   Timestamp last_timestamp() const { return last_; }
 
+  // Whether records are read in place (PcapRecordReader) rather than through libpcap; after open().
+  bool reads_in_place() const;
+
   // Records read from the file so far, including those the BPF filter dropped.
   std::uint64_t packets_read() const { return packets_read_; }
   // Bytes of the file on disk read so far (compressed bytes for a compressed file).
@@ -70,7 +78,12 @@ class FileSource {
  private:
   struct Handle;  // libpcap and codec state; both stay out of this header
   std::optional<CaptureError> prepare(Handle& h, std::FILE* raw, std::uint8_t (&magic)[4]);
+  bool next_in_place(Packet& packet, bool& selected);
+  bool next_from_libpcap(Packet& packet, bool& selected);
+  void deliver(Packet& packet, std::uint64_t number, Timestamp ts, std::span<const std::uint8_t> data,
+               std::uint32_t wire_len);
   CaptureError read_error(std::uint64_t number, std::uint64_t record_start);
+  CaptureError overlong_error(std::uint64_t number, std::uint64_t record_start, std::uint64_t claimed) const;
   std::string where(std::uint64_t number, std::uint64_t at) const;
 
   std::string path_;

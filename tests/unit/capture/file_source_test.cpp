@@ -66,15 +66,31 @@ Timestamp to_micro(Timestamp t) { return Timestamp{t.ns / 1000 * 1000}; }
 
 class FileSourceTest : public TempFileTest {};
 
-TEST_F(FileSourceTest, ReadsClassicPcapInEachPrecisionAndByteOrder) {
+// Classic pcap is read in place (PcapRecordReader) or, with libpcap_reader, through libpcap: each
+// of these tests runs with both (the parameter is libpcap_reader).
+class ClassicPcapTest : public TempFileTest, public ::testing::WithParamInterface<bool> {
+ protected:
+  FileSourceOptions options(FileSourceOptions o = {}) const {
+    o.libpcap_reader = GetParam();
+    return o;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Readers, ClassicPcapTest, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                           return param.param ? "Libpcap" : "InPlace";
+                         });
+
+TEST_P(ClassicPcapTest, ReadsClassicPcapInEachPrecisionAndByteOrder) {
   const auto records = three_records();
   for (const bool ns : {false, true}) {
     for (const Endian endian : {Endian::Little, Endian::Big}) {
       SCOPED_TRACE(std::string(ns ? "ns" : "us") + (endian == Endian::Big ? " big" : " little"));
       const auto path =
           write("a.pcap", test::pcap_bytes({.nanosecond = ns, .endian = endian}, records));
-      FileSource source(path);
+      FileSource source(path, options());
       ASSERT_EQ(source.open(), std::nullopt);
+      EXPECT_EQ(source.reads_in_place(), !GetParam());
       EXPECT_EQ(source.info().path, path);
       EXPECT_EQ(source.info().format, "pcap");
       EXPECT_EQ(source.info().link_type, link_type::kEthernet);
@@ -169,7 +185,7 @@ TEST_F(FileSourceTest, MissingFile) {
   EXPECT_TRUE(HasSubstr(error->message, "No such file"));
 }
 
-TEST_F(FileSourceTest, TruncatedRecordStopsWithItsOffsetAfterDeliveringTheOthers) {
+TEST_P(ClassicPcapTest, TruncatedRecordStopsWithItsOffsetAfterDeliveringTheOthers) {
   const auto records = three_records();
   const Bytes whole = test::pcap_bytes({}, records);
   const std::size_t third = test::pcap_record_offset(records, 2);
@@ -184,7 +200,7 @@ TEST_F(FileSourceTest, TruncatedRecordStopsWithItsOffsetAfterDeliveringTheOthers
     SCOPED_TRACE(cut.name);
     const auto path =
         write("cut.pcap", Bytes(whole.begin(), whole.begin() + static_cast<long>(cut.keep)));
-    FileSource source(path);
+    FileSource source(path, options());
     ASSERT_EQ(source.open(), std::nullopt);
     RecordingSink sink;
     const auto error = source.run(sink);
@@ -199,12 +215,12 @@ TEST_F(FileSourceTest, TruncatedRecordStopsWithItsOffsetAfterDeliveringTheOthers
   }
 }
 
-TEST_F(FileSourceTest, RecordLongerThanSnaplenIsAnError) {
+TEST_P(ClassicPcapTest, RecordLongerThanSnaplenIsAnError) {
   auto records = three_records();
   records[1].data.resize(150);
   records[1].wire_len = 150;
   const auto path = write("snap.pcap", test::pcap_bytes({.snaplen = 100}, records));
-  FileSource source(path);
+  FileSource source(path, options());
   ASSERT_EQ(source.open(), std::nullopt);
   RecordingSink sink;
   const auto error = source.run(sink);
@@ -216,7 +232,7 @@ TEST_F(FileSourceTest, RecordLongerThanSnaplenIsAnError) {
   EXPECT_EQ(sink.ends, 1);
 }
 
-TEST_F(FileSourceTest, AbsurdCaplenIsAnError) {
+TEST_P(ClassicPcapTest, AbsurdCaplenIsAnError) {
   const auto records = three_records();
   Bytes bytes = test::pcap_bytes({}, records);
   const std::size_t second = test::pcap_record_offset(records, 1);
@@ -226,7 +242,7 @@ TEST_F(FileSourceTest, AbsurdCaplenIsAnError) {
   bytes[second + 10] = 0x04;
   bytes[second + 11] = 0x00;
   const auto path = write("absurd.pcap", bytes);
-  FileSource source(path);
+  FileSource source(path, options());
   ASSERT_EQ(source.open(), std::nullopt);
   RecordingSink sink;
   const auto error = source.run(sink);
@@ -275,9 +291,9 @@ TEST_F(FileSourceTest, PcapngWithMixedLinkTypesIsExplained) {
   EXPECT_EQ(sink.ends, 1);
 }
 
-TEST_F(FileSourceTest, BpfFilterDropsPacketsButKeepsTheirNumbers) {
+TEST_P(ClassicPcapTest, BpfFilterDropsPacketsButKeepsTheirNumbers) {
   const auto path = write("f.pcap", test::pcap_bytes({}, three_records()));
-  FileSource source(path, {.bpf_filter = "tcp dst port 443"});
+  FileSource source(path, options({.bpf_filter = "tcp dst port 443"}));
   ASSERT_EQ(source.open(), std::nullopt);
   RecordingSink sink;
   EXPECT_EQ(source.run(sink), std::nullopt);
@@ -297,10 +313,10 @@ TEST_F(FileSourceTest, BadFilterIsAnOpenError) {
   EXPECT_TRUE(HasSubstr(error->message, "bad BPF filter \"tcp port nonsense((\""));
 }
 
-TEST_F(FileSourceTest, StopFlagEndsTheRunEarly) {
+TEST_P(ClassicPcapTest, StopFlagEndsTheRunEarly) {
   const auto path = write("s.pcap", test::pcap_bytes({}, three_records()));
   std::atomic<bool> stop{false};
-  FileSource source(path);
+  FileSource source(path, options());
   ASSERT_EQ(source.open(), std::nullopt);
   RecordingSink sink;
   sink.stop_after = 1;
@@ -310,9 +326,9 @@ TEST_F(FileSourceTest, StopFlagEndsTheRunEarly) {
   EXPECT_EQ(sink.ends, 1);
 }
 
-TEST_F(FileSourceTest, EmptyCaptureEndsAtTimeZero) {
+TEST_P(ClassicPcapTest, EmptyCaptureEndsAtTimeZero) {
   const auto path = write("none.pcap", test::pcap_bytes({}, {}));
-  FileSource source(path);
+  FileSource source(path, options());
   ASSERT_EQ(source.open(), std::nullopt);
   RecordingSink sink;
   EXPECT_EQ(source.run(sink), std::nullopt);

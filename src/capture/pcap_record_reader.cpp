@@ -1,0 +1,82 @@
+#include "tlsdiag/capture/pcap_record_reader.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "tlsdiag/util/byte_reader.h"
+
+namespace tlsdiag::capture {
+namespace {
+
+constexpr std::size_t kRecordHeaderBytes = 16;
+// One read() per 512 KiB: fast on the benchmark (256 KiB to 1 MiB measure alike), small enough to
+// stay in the L2 cache until the packets in it are decoded. Holds the longest record allowed
+// (FileSource's kMaxRecordBytes, 256 KiB) with room to spare.
+constexpr std::size_t kBufferBytes = 512 << 10;
+constexpr std::uint32_t kLongestRecord = kBufferBytes / 2;
+
+std::uint32_t in_file_order(std::uint32_t big_endian_value, bool file_is_big_endian) {
+  return file_is_big_endian ? big_endian_value : __builtin_bswap32(big_endian_value);
+}
+
+}  // namespace
+
+PcapRecordReader::PcapRecordReader(int fd, std::uint64_t first_record, PcapRecordFormat format)
+    : fd_(fd),
+      format_(format),
+      buffer_(new std::uint8_t[kBufferBytes]),  // not zeroed: pages are touched only as read into
+      file_offset_(first_record) {
+  format_.record_limit = std::min(format_.record_limit, kLongestRecord);
+}
+
+PcapRecordReader::~PcapRecordReader() = default;
+
+bool PcapRecordReader::fill(std::size_t n) {
+  if (end_ - begin_ >= n) return true;
+  std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
+  end_ -= begin_;
+  begin_ = 0;
+  while (end_ < n) {
+    const ssize_t got = ::pread(fd_, buffer_.get() + end_, kBufferBytes - end_, static_cast<off_t>(file_offset_));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) errno_ = errno;
+    if (got <= 0) return false;
+    end_ += static_cast<std::size_t>(got);
+    file_offset_ += static_cast<std::uint64_t>(got);
+  }
+  return true;
+}
+
+RecordStatus PcapRecordReader::next(PcapRecord& record) {
+  if (!fill(kRecordHeaderBytes)) {
+    if (errno_ != 0) return RecordStatus::IoError;
+    return begin_ == end_ ? RecordStatus::End : RecordStatus::Truncated;
+  }
+  ByteReader header(std::span<const std::uint8_t>(buffer_.get() + begin_, kRecordHeaderBytes));
+  std::uint32_t sec = 0, fraction = 0, caplen = 0, len = 0;
+  header.read_u32(sec);
+  header.read_u32(fraction);
+  header.read_u32(caplen);
+  header.read_u32(len);
+  const bool big = format_.big_endian;
+  caplen = in_file_order(caplen, big);
+  if (caplen > format_.record_limit) {
+    claimed_ = caplen;
+    return RecordStatus::Overlong;
+  }
+  if (!fill(kRecordHeaderBytes + caplen)) return errno_ != 0 ? RecordStatus::IoError : RecordStatus::Truncated;
+  // Unsigned, as the format says (libpcap 1.10 differs past 2038: see the header).
+  const std::int64_t seconds = in_file_order(sec, big);
+  const std::int64_t frac = in_file_order(fraction, big);
+  record.ts = Timestamp::from_sec_nsec(seconds, format_.nanosecond ? frac : frac * 1000);
+  record.data = std::span<const std::uint8_t>(buffer_.get() + begin_ + kRecordHeaderBytes, caplen);
+  record.wire_len = in_file_order(len, big);
+  record.offset = offset();
+  begin_ += kRecordHeaderBytes + caplen;
+  return RecordStatus::Record;
+}
+
+}  // namespace tlsdiag::capture
