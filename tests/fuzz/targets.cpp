@@ -512,10 +512,14 @@ int fuzz_pcap_file(const std::uint8_t* data, std::size_t size) {
   // The same input with the correlator and the report on a thread of their own prints the same.
   std::ostringstream threaded_out;
   auto threaded = report::make_report(report::Format::Jsonl, threaded_out, {});
+  // Through a FanOut as above: a report fed directly takes flows by hold() (its summary counts
+  // each flow as it closes) where a FanOut passes them to on_flow() in first-packet order, and
+  // the summary's first-seen lists follow that order.
+  FanOut threaded_reports({threaded.get()});
   options.event_thread = true;
-  const analysis::InputResult threaded_result = app::analyze_file(path, options, *threaded);
-  threaded->on_input_done(threaded_result);
-  threaded->on_finish();
+  const analysis::InputResult threaded_result = app::analyze_file(path, options, threaded_reports);
+  threaded_reports.on_input_done(threaded_result);
+  threaded_reports.on_finish();
   FUZZ_CHECK(kTarget, threaded_out.str() == jsonl_out.str());
 
   // Classic pcap read in place gives what libpcap's pcap_next_ex gives.
