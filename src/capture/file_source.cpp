@@ -74,6 +74,8 @@ bool records_as_stored(int link_type, bool other_byte_order) {
   }
 }
 
+static_assert(kMaxRecordBytes <= PcapRecordReader::kLongestRecord);
+
 bool is_regular_file(FILE* file) {
   struct stat st {};
   return fstat(fileno(file), &st) == 0 && S_ISREG(st.st_mode);

@@ -28,7 +28,7 @@ namespace tlsdiag::capture {
 struct PcapRecordFormat {
   bool big_endian = false;      // the file's byte order
   bool nanosecond = false;      // fraction in ns (else µs)
-  std::uint32_t record_limit = 0;  // most captured bytes a record may claim
+  std::uint32_t record_limit = 0;  // most captured bytes a record may claim (at most kLongestRecord)
 };
 
 struct PcapRecord {
@@ -48,6 +48,9 @@ enum class RecordStatus {
 
 class PcapRecordReader {
  public:
+  // The buffer holds a whole record of this size; a larger record_limit is lowered to it.
+  static constexpr std::uint32_t kLongestRecord = 256 * 1024;
+
   // |fd| stays the caller's; reading starts at |first_record| (24: after the file header).
   PcapRecordReader(int fd, std::uint64_t first_record, PcapRecordFormat format);
   ~PcapRecordReader();

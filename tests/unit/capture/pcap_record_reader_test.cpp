@@ -194,6 +194,25 @@ TEST_F(InPlaceReaderTest, SameAsLibpcapOnOddTimestampsAndLengths) {
   }
 }
 
+TEST_F(InPlaceReaderTest, SameAsLibpcapOnRecordsAcrossItsBuffer) {
+  // Records up to the longest allowed (256 KiB) that start and end anywhere in the reader's
+  // 512 KiB buffer, so that refills move a partial record to its front.
+  std::vector<test::PcapRecord> records;
+  const std::size_t sizes[] = {200'000, 262'144, 60, 262'144, 262'143, 1, 150'001, 262'144, 0, 90'000};
+  for (std::size_t i = 0; i < std::size(sizes); ++i) {
+    Bytes data(sizes[i]);
+    for (std::size_t j = 0; j < data.size(); ++j) data[j] = static_cast<std::uint8_t>(j * 31 + i);
+    records.push_back({.ts = Timestamp{static_cast<std::int64_t>(i) * 1'000'000'000}, .data = std::move(data)});
+  }
+  for (const Endian endian : {Endian::Little, Endian::Big}) {
+    const Bytes bytes = test::pcap_bytes({.snaplen = 262'144, .endian = endian}, records);
+    ASSERT_GT(bytes.size(), 2u * (512 << 10));
+    const auto path = write("big.pcap", bytes);
+    EXPECT_TRUE(expect_same_as_libpcap(path));
+    EXPECT_EQ(read_all(path, false).packets.size(), records.size());
+  }
+}
+
 TEST_F(InPlaceReaderTest, ReadsTimesPast2038AsUnsignedAsTheFormatSays) {
   // libpcap 1.10 on a little-endian machine reads these as negative in a little-endian file
   // (1901) and as unsigned in a big-endian one; the format's fields are unsigned.
