@@ -23,6 +23,11 @@ namespace {
 // glibc's default stdio buffer is 4 KiB: one read() per 4 KiB. 1 MiB measured 3.4x faster
 // (shared/bench/floor/pcap_floor.c -b).
 constexpr std::size_t kReadBufferBytes = 1 << 20;
+// stdio's buffer for a file the PcapRecordReader will most likely read: libpcap reads only the
+// 24-byte file header through it (a full buffer would read the file's first MiB twice), yet a
+// file that turns out to be libpcap's after all (a link type it rewrites) is not read 4 KiB at a
+// time.
+constexpr std::size_t kHeaderReadBufferBytes = 64 << 10;
 constexpr std::uint64_t kPcapFileHeaderBytes = 24;
 constexpr std::uint64_t kPcapRecordHeaderBytes = 16;
 // run() publishes its progress this often (in records): rarely enough to cost nothing.
@@ -81,12 +86,24 @@ bool is_regular_file(FILE* file) {
   return fstat(fileno(file), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+// Whether an uncompressed file's first bytes are a classic pcap header of version 2.4 or later:
+// then FileSource reads its records in place unless the link type is one libpcap rewrites.
+bool classic_pcap_2_4(std::span<const std::uint8_t> head) {
+  if (head.size() < 8) return false;
+  const std::uint8_t m[4] = {head[0], head[1], head[2], head[3]};
+  const Magic kind = classify_magic(m);
+  if (kind != Magic::PcapMicro && kind != Magic::PcapNano) return false;
+  const bool big = head[0] == 0xa1;  // a1b2c3d4 or a1b23c4d as stored
+  const unsigned major = big ? head[4] << 8 | head[5] : head[5] << 8 | head[4];
+  const unsigned minor = big ? head[6] << 8 | head[7] : head[7] << 8 | head[6];
+  return major == 2 && minor >= 4;
+}
+
 }  // namespace
 
 struct FileSource::Handle {
-  // Not zeroed: only the part a read fills is ever touched (one record header's worth of reading
-  // when the PcapRecordReader takes over).
-  std::unique_ptr<char[]> io_buffer{new char[kReadBufferBytes]};
+  // Not zeroed: only the part a read fills is ever touched.
+  std::unique_ptr<char[]> io_buffer;
   std::unique_ptr<DecompressedStream> stream;  // compressed files only; owns the file on disk
   FILE* file = nullptr;  // what libpcap reads (the decompressed stream's FILE*); owned by pcap once set
   pcap_t* pcap = nullptr;
@@ -117,7 +134,7 @@ FileSource::~FileSource() = default;
 // Sets up h.file for libpcap: |raw| itself, or a decompressing stream over it when its first
 // bytes are a gzip, zstd or xz magic number. Leaves the first four capture bytes in |magic|.
 std::optional<CaptureError> FileSource::prepare(Handle& h, FILE* raw, std::uint8_t (&magic)[4]) {
-  std::uint8_t head[6] = {};
+  std::uint8_t head[8] = {};  // the longest compression magic (6), a pcap magic and version (8)
   const ssize_t got = read_head(raw, head, sizeof head);
   if (got < 0) {
     std::fclose(raw);
@@ -143,7 +160,10 @@ std::optional<CaptureError> FileSource::prepare(Handle& h, FILE* raw, std::uint8
     h.file = h.stream->open_file();
     if (h.file == nullptr) return CaptureError{path_ + ": cannot open stream: " + std::strerror(errno), 0};
   }
-  std::setvbuf(h.file, h.io_buffer.get(), _IOFBF, kReadBufferBytes);
+  const std::size_t buffer_bytes =
+      !h.stream && classic_pcap_2_4(first) && is_regular_file(h.file) ? kHeaderReadBufferBytes : kReadBufferBytes;
+  h.io_buffer.reset(new char[buffer_bytes]);
+  std::setvbuf(h.file, h.io_buffer.get(), _IOFBF, buffer_bytes);
   // One thread at a time reads the file: stdio need not take its lock in each of the two freads
   // libpcap makes per packet (glibc).
   __fsetlocking(h.file, FSETLOCKING_BYCALLER);

@@ -39,7 +39,8 @@ bool PcapRecordReader::fill(std::size_t n) {
   end_ -= begin_;
   begin_ = 0;
   while (end_ < n) {
-    const ssize_t got = ::pread(fd_, buffer_.get() + end_, kBufferBytes - end_, static_cast<off_t>(file_offset_));
+    const auto at = static_cast<off_t>(file_offset_);
+    const ssize_t got = ::pread(fd_, buffer_.get() + end_, kBufferBytes - end_, at);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) errno_ = errno;
     if (got <= 0) return false;
@@ -49,29 +50,36 @@ bool PcapRecordReader::fill(std::size_t n) {
   return true;
 }
 
+// Why fill() stopped short: a failed read, or the end of the file (inside a record or not).
+RecordStatus PcapRecordReader::short_status() const {
+  if (errno_ != 0) return RecordStatus::IoError;
+  return begin_ == end_ ? RecordStatus::End : RecordStatus::Truncated;
+}
+
 RecordStatus PcapRecordReader::next(PcapRecord& record) {
-  if (!fill(kRecordHeaderBytes)) {
-    if (errno_ != 0) return RecordStatus::IoError;
-    return begin_ == end_ ? RecordStatus::End : RecordStatus::Truncated;
-  }
-  ByteReader header(std::span<const std::uint8_t>(buffer_.get() + begin_, kRecordHeaderBytes));
-  std::uint32_t sec = 0, fraction = 0, caplen = 0, len = 0;
-  header.read_u32(sec);
-  header.read_u32(fraction);
-  header.read_u32(caplen);
-  header.read_u32(len);
+  if (!fill(kRecordHeaderBytes)) return short_status();
   const bool big = format_.big_endian;
+  std::uint32_t caplen = 0;
+  ByteReader peek(unread());
+  peek.skip(8);
+  peek.read_u32(caplen);  // fill() made the 16-byte header available
   caplen = in_file_order(caplen, big);
   if (caplen > format_.record_limit) {
     claimed_ = caplen;
     return RecordStatus::Overlong;
   }
-  if (!fill(kRecordHeaderBytes + caplen)) return errno_ != 0 ? RecordStatus::IoError : RecordStatus::Truncated;
+  if (!fill(kRecordHeaderBytes + caplen)) return short_status();
+  ByteReader in(unread());
+  std::uint32_t sec = 0, fraction = 0, len = 0;
+  in.read_u32(sec);
+  in.read_u32(fraction);
+  in.skip(4);
+  in.read_u32(len);
+  if (!in.read_bytes(caplen, record.data)) return RecordStatus::Truncated;  // not after fill()
   // Unsigned, as the format says (libpcap 1.10 differs past 2038: see the header).
   const std::int64_t seconds = in_file_order(sec, big);
   const std::int64_t frac = in_file_order(fraction, big);
   record.ts = Timestamp::from_sec_nsec(seconds, format_.nanosecond ? frac : frac * 1000);
-  record.data = std::span<const std::uint8_t>(buffer_.get() + begin_ + kRecordHeaderBytes, caplen);
   record.wire_len = in_file_order(len, big);
   record.offset = offset();
   begin_ += kRecordHeaderBytes + caplen;

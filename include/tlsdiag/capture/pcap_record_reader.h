@@ -4,8 +4,8 @@
 //
 // Why not libpcap: pcap_next_ex reads through stdio, so each packet is copied twice (the kernel's
 // read() into stdio's buffer, then two freads into libpcap's own buffer), and libpcap has no call
-// that hands out records in place. On the 1 GB benchmark that is 0.16 s against 0.09 s for one
-// read() per 512 KiB and records parsed where they landed (still in the cache when decoded).
+// that hands out records in place. Reading once and parsing where the bytes landed (still in
+// the cache when decoded) takes about 60 % of libpcap's time (docs/performance.md, session 15).
 // libpcap still opens the file (header, link type, snapshot length), compiles and runs BPF
 // filters, and reads everything this reader leaves to it: pcapng, compressed files, pre-2.4
 // files (whose length fields may be swapped) and link types whose pseudo-headers it rewrites.
@@ -14,8 +14,8 @@
 // the file's byte order, a microsecond fraction scaled to nanoseconds, a fraction of a second or
 // more taken as it is. One difference: seconds and fraction are unsigned 32-bit values, as the
 // format says (draft-ietf-opsawg-pcap), where libpcap 1.10 reads them as signed when the file is
-// in the reading machine's byte order (a time past 2038-01-19 comes out in 1901) and as unsigned
-// otherwise. Where libpcap would cut a record longer than the snapshot length down to it, this
+// in the reading machine's byte order (a time past 2038-01-19 comes out in 1901, a fraction of
+// 2^31 or more negative) and as unsigned otherwise. Where libpcap would cut a record longer than the snapshot length down to it, this
 // reader reports it (FileSource treats such a record as corrupt either way).
 #include <cstdint>
 #include <memory>
@@ -67,6 +67,8 @@ class PcapRecordReader {
   // Makes at least |n| bytes available from begin_, reading more as needed. False when the file
   // ends (or a read fails) first.
   bool fill(std::size_t n);
+  RecordStatus short_status() const;
+  std::span<const std::uint8_t> unread() const { return {buffer_.get() + begin_, end_ - begin_}; }
 
   int fd_;
   PcapRecordFormat format_;
