@@ -306,7 +306,7 @@ TEST(Ja4, RememberedFingerprintsAreTheFreshOnes) {
   std::mt19937 rng(7);
   const ClientHello base = ja4_spec_example();
   for (int i = 0; i < 2'000; ++i) {
-    const std::uint32_t pick = rng();
+    const auto pick = static_cast<std::uint32_t>(rng());
     ClientHello h = base;
     if (pick & 1) h.legacy_version = version::kTls10;  // shows only without supported_versions
     if (pick & 2) h.supported_versions.clear();
