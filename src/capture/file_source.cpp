@@ -15,6 +15,7 @@
 #include "tlsdiag/capture/decompressed_stream.h"
 #include "tlsdiag/capture/link_types.h"
 #include "tlsdiag/capture/pcap_record_reader.h"
+#include "tlsdiag/util/byte_reader.h"
 #include "tlsdiag/util/hex.h"
 
 namespace tlsdiag::capture {
@@ -86,16 +87,21 @@ bool is_regular_file(FILE* file) {
   return fstat(fileno(file), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-// Whether an uncompressed file's first bytes are a classic pcap header of version 2.4 or later:
-// then FileSource reads its records in place unless the link type is one libpcap rewrites.
+// Whether a file's first bytes are a classic pcap header of version 2.4 or later (earlier
+// writers may have swapped the two length fields, which libpcap guesses at).
 bool classic_pcap_2_4(std::span<const std::uint8_t> head) {
-  if (head.size() < 8) return false;
-  const std::uint8_t m[4] = {head[0], head[1], head[2], head[3]};
+  ByteReader r(head);
+  std::uint8_t m[4] = {};
+  std::uint16_t major = 0, minor = 0;
+  if (!r.read_u8(m[0]) || !r.read_u8(m[1]) || !r.read_u8(m[2]) || !r.read_u8(m[3]) || !r.read_u16(major) ||
+      !r.read_u16(minor))
+    return false;
   const Magic kind = classify_magic(m);
   if (kind != Magic::PcapMicro && kind != Magic::PcapNano) return false;
-  const bool big = head[0] == 0xa1;  // a1b2c3d4 or a1b23c4d as stored
-  const unsigned major = big ? head[4] << 8 | head[5] : head[5] << 8 | head[4];
-  const unsigned minor = big ? head[6] << 8 | head[7] : head[7] << 8 | head[6];
+  if (m[0] != 0xa1) {  // little-endian file (d4c3b2a1, 4d3cb2a1 as stored)
+    major = __builtin_bswap16(major);
+    minor = __builtin_bswap16(minor);
+  }
   return major == 2 && minor >= 4;
 }
 
@@ -113,6 +119,9 @@ struct FileSource::Handle {
   bpf_program filter{};
   bool has_filter = false;
   bool classic = false;  // classic pcap: record offsets are known exactly
+  // Uncompressed regular file, classic pcap 2.4 or later: read in place unless its link type is
+  // one libpcap rewrites (or the caller asked for libpcap).
+  bool in_place_candidate = false;
   std::uint32_t record_limit = kMaxRecordBytes;
 
   ~Handle() {
@@ -160,8 +169,8 @@ std::optional<CaptureError> FileSource::prepare(Handle& h, FILE* raw, std::uint8
     h.file = h.stream->open_file();
     if (h.file == nullptr) return CaptureError{path_ + ": cannot open stream: " + std::strerror(errno), 0};
   }
-  const std::size_t buffer_bytes =
-      !h.stream && classic_pcap_2_4(first) && is_regular_file(h.file) ? kHeaderReadBufferBytes : kReadBufferBytes;
+  h.in_place_candidate = !h.stream && classic_pcap_2_4(first) && is_regular_file(h.file);
+  const std::size_t buffer_bytes = h.in_place_candidate ? kHeaderReadBufferBytes : kReadBufferBytes;
   h.io_buffer.reset(new char[buffer_bytes]);
   std::setvbuf(h.file, h.io_buffer.get(), _IOFBF, buffer_bytes);
   // One thread at a time reads the file: stdio need not take its lock in each of the two freads
@@ -229,12 +238,8 @@ std::optional<CaptureError> FileSource::open() {
   info_.nanosecond = kind == Magic::PcapNano;
   // A record may not claim more than the snapshot length, nor more than 256 KiB.
   h->record_limit = std::min(info_.snaplen, kMaxRecordBytes);
-  // Version 2.4 and later: earlier writers may have swapped the two length fields, which libpcap
-  // guesses at.
-  const bool current_version =
-      pcap_major_version(h->pcap) == 2 && pcap_minor_version(h->pcap) >= 4;
-  if (h->classic && !h->stream && !options_.libpcap_reader && current_version &&
-      records_as_stored(info_.link_type, pcap_is_swapped(h->pcap) != 0) && is_regular_file(h->file)) {
+  if (h->in_place_candidate && !options_.libpcap_reader &&
+      records_as_stored(info_.link_type, pcap_is_swapped(h->pcap) != 0)) {
     const PcapRecordFormat format{.big_endian = magic[0] == 0xa1,
                                   .nanosecond = info_.nanosecond,
                                   .record_limit = h->record_limit};
@@ -344,11 +349,14 @@ bool FileSource::next_in_place(Packet& packet, bool& selected) {
       return false;
   }
   next_record_ = records.offset();
-  pcap_pkthdr hdr{};
-  hdr.caplen = static_cast<bpf_u_int32>(record.data.size());
-  hdr.len = record.wire_len;
   deliver(packet, number, record.ts, record.data, record.wire_len);
-  selected = !handle_->has_filter || pcap_offline_filter(&handle_->filter, &hdr, record.data.data()) != 0;
+  selected = true;
+  if (handle_->has_filter) {
+    pcap_pkthdr hdr{};  // what BPF reads of the header: the two lengths
+    hdr.caplen = static_cast<bpf_u_int32>(record.data.size());
+    hdr.len = record.wire_len;
+    selected = pcap_offline_filter(&handle_->filter, &hdr, record.data.data()) != 0;
+  }
   return true;
 }
 

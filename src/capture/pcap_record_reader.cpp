@@ -81,7 +81,6 @@ RecordStatus PcapRecordReader::next(PcapRecord& record) {
   const std::int64_t frac = in_file_order(fraction, big);
   record.ts = Timestamp::from_sec_nsec(seconds, format_.nanosecond ? frac : frac * 1000);
   record.wire_len = in_file_order(len, big);
-  record.offset = offset();
   begin_ += kRecordHeaderBytes + caplen;
   return RecordStatus::Record;
 }

@@ -15,8 +15,9 @@
 // more taken as it is. One difference: seconds and fraction are unsigned 32-bit values, as the
 // format says (draft-ietf-opsawg-pcap), where libpcap 1.10 reads them as signed when the file is
 // in the reading machine's byte order (a time past 2038-01-19 comes out in 1901, a fraction of
-// 2^31 or more negative) and as unsigned otherwise. Where libpcap would cut a record longer than the snapshot length down to it, this
-// reader reports it (FileSource treats such a record as corrupt either way).
+// 2^31 or more negative) and as unsigned otherwise. Where libpcap would cut a record longer
+// than the snapshot length down to it, this reader reports it (FileSource treats such a record
+// as corrupt either way).
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -35,7 +36,6 @@ struct PcapRecord {
   Timestamp ts;
   std::span<const std::uint8_t> data;  // in the reader's buffer: valid until the next next()
   std::uint32_t wire_len = 0;
-  std::uint64_t offset = 0;  // where its 16-byte header starts in the file
 };
 
 enum class RecordStatus {
