@@ -106,12 +106,12 @@ std::optional<std::size_t> JsonReport::render_flow(const analysis::FlowRecord& f
 
 // The document is written in on_finish; until then the flows wait in the store.
 void JsonReport::write_rendered(std::size_t, std::string_view text) {
-  flows_.push_back(store().append(text));
+  flows_.push_back(store(), store().append(text));
 }
 
 // A held flow's text is already in the store: it stays where it is, not read back and stored
 // again (for a long capture most flows are held, and their text was on disk twice).
-void JsonReport::write_held(std::size_t, SpillStore::Ref ref) { flows_.push_back(ref); }
+void JsonReport::write_held(std::size_t, SpillStore::Ref ref) { flows_.push_back(store(), ref); }
 
 void JsonReport::write_input(const analysis::InputResult& result) {
   inputs_.push_back(document_item(input_to_json(result)));
@@ -119,7 +119,10 @@ void JsonReport::write_input(const analysis::InputResult& result) {
 
 void JsonReport::write_finish() {
   write_json_document(
-      out_, options().tool_version, inputs_, flows_.size(), [&](std::size_t i) { store().write_to(flows_[i], out_); },
+      out_, options().tool_version, inputs_, flows_.size(),
+      [&](std::size_t i) {
+        if (const std::optional<SpillStore::Ref> flow = flows_.at(store(), i)) store().write_to(*flow, out_);
+      },
       summary());
 }
 
@@ -131,7 +134,7 @@ bool JsonMerge::add(std::istream& in, std::string& error) {
     if (depth == 1 && event == json::parse_event_t::key) member = parsed.get<std::string>();
     if (depth != 2 || event != json::parse_event_t::object_end) return true;
     if (member == "inputs") inputs_.push_back(document_item(parsed));
-    else if (member == "flows") flows_.push_back(store_.append(document_item(parsed)));
+    else if (member == "flows") flows_.push_back(store_, store_.append(document_item(parsed)));
     else return true;
     return false;  // taken
   };
@@ -163,7 +166,11 @@ bool JsonMerge::add(std::istream& in, std::string& error) {
 
 void JsonMerge::write(std::ostream& out, std::string_view version) {
   write_json_document(
-      out, version, inputs_, flows_.size(), [&](std::size_t i) { store_.write_to(flows_[i], out); }, *summary_);
+      out, version, inputs_, flows_.size(),
+      [&](std::size_t i) {
+        if (const std::optional<SpillStore::Ref> flow = flows_.at(store_, i)) store_.write_to(*flow, out);
+      },
+      *summary_);
 }
 
 }  // namespace tlsdiag::report

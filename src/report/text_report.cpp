@@ -334,13 +334,13 @@ std::optional<std::size_t> TextReport::render_flow(const FlowRecord& flow, std::
 }
 
 void TextReport::write_rendered(std::size_t group, std::string_view text) {
-  blocks_[group / kReasonCount][group % kReasonCount].push_back(store().append(text));
+  blocks_[group / kReasonCount][group % kReasonCount].push_back(store(), store().append(text));
 }
 
 void TextReport::write_input(const analysis::InputResult&) {}
 
 void TextReport::write_group(Status status, Reason reason) {
-  const std::vector<SpillStore::Ref>& blocks = blocks_[status_index(status)][static_cast<std::size_t>(reason)];
+  RefList& blocks = blocks_[status_index(status)][static_cast<std::size_t>(reason)];
   if (blocks.empty()) return;
   const Painter paint(options().color);
   out_ << paint("[" + std::string(analysis::name(reason)) + "] " + plural(blocks.size(), "flow"),
@@ -349,7 +349,7 @@ void TextReport::write_group(Status status, Reason reason) {
   const std::size_t limit = options().max_per_reason;
   const std::size_t shown = limit == 0 ? blocks.size() : std::min(limit, blocks.size());
   for (std::size_t i = 0; i < shown; ++i) {
-    store().write_to(blocks[i], out_);
+    if (const std::optional<SpillStore::Ref> block = blocks.at(store(), i)) store().write_to(*block, out_);
     if (status == Status::Failed) out_ << '\n';
   }
   if (shown < blocks.size())
@@ -366,8 +366,9 @@ void TextReport::write_successes() {
     return;
   }
   out_ << paint("Successful handshakes: " + std::to_string(ok), kBold) << '\n';
-  for (const std::vector<SpillStore::Ref>& lines : blocks_[status_index(Status::Ok)])
-    for (const SpillStore::Ref& line : lines) store().write_to(line, out_);
+  for (RefList& lines : blocks_[status_index(Status::Ok)])
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      if (const std::optional<SpillStore::Ref> line = lines.at(store(), i)) store().write_to(*line, out_);
   out_ << '\n';
 }
 

@@ -21,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tlsdiag/report/ref_list.h"
 #include "tlsdiag/report/report.h"
 #include "tlsdiag/report/spill_store.h"
 #include "tlsdiag/report/summary.h"
@@ -41,7 +42,7 @@ class JsonReport : public Report {
  private:
   std::ostream& out_;
   std::string compact_;  // render_flow's compact JSON, before it is laid out
-  std::vector<SpillStore::Ref> flows_;  // each flow already dumped, indented for its place
+  RefList flows_;  // each flow already dumped, indented for its place
   std::vector<std::string> inputs_;
 };
 
@@ -58,7 +59,7 @@ class JsonMerge {
  private:
   SpillStore store_;
   std::vector<std::string> inputs_;     // dumped as document_item does
-  std::vector<SpillStore::Ref> flows_;  // likewise
+  RefList flows_;  // likewise
   std::optional<Summary> summary_;
 };
 

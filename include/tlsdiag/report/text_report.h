@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "tlsdiag/report/ref_list.h"
 #include "tlsdiag/report/report.h"
 
 namespace tlsdiag::report {
@@ -33,7 +34,7 @@ class TextReport : public Report {
 
   std::ostream& out_;
   // Formatted blocks, [status][reason], in the order flows arrived; the text is in store().
-  std::array<std::array<std::vector<SpillStore::Ref>, kReasonCount>, 3> blocks_;
+  std::array<std::array<RefList, kReasonCount>, 3> blocks_;
 };
 
 // The fleet sections of the text summary: the servers with most failures (at most
