@@ -119,10 +119,7 @@ void JsonReport::write_input(const analysis::InputResult& result) {
 
 void JsonReport::write_finish() {
   write_json_document(
-      out_, options().tool_version, inputs_, flows_.size(),
-      [&](std::size_t i) {
-        if (const std::optional<SpillStore::Ref> flow = flows_.at(store(), i)) store().write_to(*flow, out_);
-      },
+      out_, options().tool_version, inputs_, flows_.size(), [&](std::size_t i) { flows_.write_to(store(), i, out_); },
       summary());
 }
 
@@ -166,11 +163,7 @@ bool JsonMerge::add(std::istream& in, std::string& error) {
 
 void JsonMerge::write(std::ostream& out, std::string_view version) {
   write_json_document(
-      out, version, inputs_, flows_.size(),
-      [&](std::size_t i) {
-        if (const std::optional<SpillStore::Ref> flow = flows_.at(store_, i)) store_.write_to(*flow, out);
-      },
-      *summary_);
+      out, version, inputs_, flows_.size(), [&](std::size_t i) { flows_.write_to(store_, i, out); }, *summary_);
 }
 
 }  // namespace tlsdiag::report

@@ -32,4 +32,9 @@ std::optional<SpillStore::Ref> RefList::at(SpillStore& store, std::size_t i) {
   return read_[i % kBlockRefs];
 }
 
+bool RefList::write_to(SpillStore& store, std::size_t i, std::ostream& out) {
+  const std::optional<SpillStore::Ref> ref = at(store, i);
+  return ref && store.write_to(*ref, out);
+}
+
 }  // namespace tlsdiag::report

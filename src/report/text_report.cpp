@@ -349,7 +349,7 @@ void TextReport::write_group(Status status, Reason reason) {
   const std::size_t limit = options().max_per_reason;
   const std::size_t shown = limit == 0 ? blocks.size() : std::min(limit, blocks.size());
   for (std::size_t i = 0; i < shown; ++i) {
-    if (const std::optional<SpillStore::Ref> block = blocks.at(store(), i)) store().write_to(*block, out_);
+    blocks.write_to(store(), i, out_);
     if (status == Status::Failed) out_ << '\n';
   }
   if (shown < blocks.size())
@@ -368,7 +368,7 @@ void TextReport::write_successes() {
   out_ << paint("Successful handshakes: " + std::to_string(ok), kBold) << '\n';
   for (RefList& lines : blocks_[status_index(Status::Ok)])
     for (std::size_t i = 0; i < lines.size(); ++i)
-      if (const std::optional<SpillStore::Ref> line = lines.at(store(), i)) store().write_to(*line, out_);
+      lines.write_to(store(), i, out_);
   out_ << '\n';
 }
 

@@ -5,10 +5,11 @@
 // kBlockRefs; a full block is appended to the store as bytes and only the block's ref stays
 // (12 bytes per 512 flows, where a plain vector keeps 12 bytes per flow).
 //
-// Input: push_back(ref). Output: at(i) in any order; in order, each block is read back once.
+// Input: push_back(ref). Output: at(i) or write_to(i) in any order; in order, each block is read back once.
 // The list does not own the store and does not release the refs it holds.
 #include <cstddef>
 #include <optional>
+#include <ostream>
 #include <vector>
 
 #include "tlsdiag/report/spill_store.h"
@@ -24,6 +25,8 @@ class RefList {
   bool empty() const { return size_ == 0; }
   // Ref |i| (< size()); nullopt when its block cannot be read back from the store's file.
   std::optional<SpillStore::Ref> at(SpillStore& store, std::size_t i);
+  // Writes the string of ref |i| to |out|; false (nothing written) when it cannot be read back.
+  bool write_to(SpillStore& store, std::size_t i, std::ostream& out);
 
  private:
   static constexpr std::size_t kNoBlock = static_cast<std::size_t>(-1);
