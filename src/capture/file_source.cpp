@@ -31,8 +31,6 @@ constexpr std::size_t kReadBufferBytes = 1 << 20;
 constexpr std::size_t kHeaderReadBufferBytes = 64 << 10;
 constexpr std::uint64_t kPcapFileHeaderBytes = 24;
 constexpr std::uint64_t kPcapRecordHeaderBytes = 16;
-// run() publishes its progress this often (in records): rarely enough to cost nothing.
-constexpr std::uint64_t kProgressEveryRecords = 4096;
 
 // First four bytes of the capture (after decompression), as stored.
 // https://www.ietf.org/archive/id/draft-ietf-opsawg-pcap

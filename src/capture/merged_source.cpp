@@ -8,13 +8,6 @@
 #include "tlsdiag/capture/link_types.h"
 
 namespace tlsdiag::capture {
-namespace {
-
-// How often (in records) run() publishes its progress.
-constexpr std::uint64_t kProgressEveryRecords = 4096;
-
-}  // namespace
-
 // One open piece and its next packet (valid until that piece is read again).
 struct MergedSource::Head {
   std::size_t index = 0;  // into pieces_: name order, the tie-break

@@ -1,20 +1,12 @@
 # Live mode (issue 5).
 #
-# test_app: unit tests of src/app/ (tests/unit/app/*_test.cpp) compiled with the app's sources
-# except main() and the command-line front ends; the stages' own tests stay per stage.
+# test_app: unit tests of src/app/ (tests/unit/app/*_test.cpp) linked with the app's library (the
+# binary's sources but main()); the stages' own tests stay per stage.
 file(GLOB app_tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/unit/app/*_test.cpp)
-file(GLOB app_under_test CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/app/*.cpp)
-list(REMOVE_ITEM app_under_test
-  ${CMAKE_SOURCE_DIR}/src/app/main.cpp
-  ${CMAKE_SOURCE_DIR}/src/app/analyze_command.cpp
-  ${CMAKE_SOURCE_DIR}/src/app/live_command.cpp
-  ${CMAKE_SOURCE_DIR}/src/app/merge_command.cpp
-  ${CMAKE_SOURCE_DIR}/src/app/whatif_command.cpp
-  ${CMAKE_SOURCE_DIR}/src/app/command_line.cpp)
 if(app_tests)
-  add_executable(test_app ${app_tests} ${app_under_test})
+  add_executable(test_app ${app_tests})
   target_include_directories(test_app PRIVATE ${CMAKE_SOURCE_DIR}/src/app ${CMAKE_CURRENT_SOURCE_DIR}/unit/app)
-  target_link_libraries(test_app PRIVATE tlsdiag_report tlsdiag_test_support Boost::program_options GTest::gtest_main)
+  target_link_libraries(test_app PRIVATE tlsdiag_app tlsdiag_test_support GTest::gtest_main)
   gtest_discover_tests(test_app DISCOVERY_TIMEOUT 60)
 endif()
 

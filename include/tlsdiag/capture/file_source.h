@@ -33,6 +33,9 @@
 
 namespace tlsdiag::capture {
 
+// A source publishes its progress this often (in records): rarely enough to cost nothing.
+inline constexpr std::uint64_t kProgressEveryRecords = 4096;
+
 struct FileSourceOptions {
   std::string bpf_filter;  // tcpdump filter expression; empty = every packet
   // When set, run() stores bytes_read() here every few thousand packets and at the end, for a
