@@ -270,17 +270,27 @@ ClientView as_client(const json& v) {
   return c;
 }
 
-json reason_detail_json(const ReasonDetail& d) {
-  json pairs = json::array();
-  for (const auto* row : in_key_order(d.pairs)) {
-    const auto& [pair, n] = *row;
-    pairs.push_back({{"client", net::to_string(pair.first)}, {"server", net::to_string(pair.second)}, {"flows", n}});
-  }
+// A row of ReasonDetail::pairs.
+template <class Row>
+json pair_json(const Row& row) {
+  const auto& [pair, n] = row;
+  return {{"client", net::to_string(pair.first)}, {"server", net::to_string(pair.second)}, {"flows", n}};
+}
+
+// ReasonDetail without its pairs.
+json reason_head_json(const ReasonDetail& d) {
   return {{"flows", d.flows},
           {"first_seen_ns", d.first_seen.ns},
           {"last_seen_ns", d.last_seen.ns},
-          {"pairs", std::move(pairs)},
           {"untracked_pairs", d.untracked_pairs}};
+}
+
+json reason_detail_json(const ReasonDetail& d) {
+  json pairs = json::array();
+  for (const auto* row : in_key_order(d.pairs)) pairs.push_back(pair_json(*row));
+  json out = reason_head_json(d);
+  out["pairs"] = std::move(pairs);
+  return out;
 }
 
 ReasonDetail as_reason_detail(const json& v) {
@@ -606,10 +616,39 @@ MemberWriter streamed_array(const Rows& rows, ToJson to_json) {
   };
 }
 
+// The members of an object, written in key order as nlohmann sorts them.
+using Members = std::map<std::string, MemberWriter>;
+
+// Each member of |small|, which must outlive |members|' writing, as a member written whole.
+void add_members(Members& members, const json& small) {
+  for (const auto& item : small.items()) {  // (clang cannot capture a structured binding)
+    const json* value = &item.value();
+    members[item.key()] = [value](std::ostream& o, int d) { write_value(o, *value, d); };
+  }
+}
+
+void write_members(std::ostream& out, const Members& members, int depth) {
+  write_container(out, depth, '{', '}', members, [](std::ostream& o, const auto& member, int d) {
+    o << dump_json(json(member.first)) << ": ";
+    member.second(o, d);
+  });
+}
+
+// reason_detail_json(d), its pairs a row at a time: the ok flows' pairs alone are up to
+// kMaxPairs rows, whose tree and its text were the largest allocation of the document's end.
+void write_reason_detail(std::ostream& out, const ReasonDetail& d, int depth) {
+  const json head = reason_head_json(d);
+  const auto pairs = in_key_order(d.pairs);
+  Members members;
+  add_members(members, head);
+  members["pairs"] = streamed_array(pairs, [](const auto* row) { return pair_json(*row); });
+  write_members(out, members, depth);
+}
+
 }  // namespace
 
 void StateCodec::write(std::ostream& out, const Summary& s, int depth) {
-  std::map<std::string, MemberWriter> members;  // written in key order, as nlohmann sorts them
+  Members members;
   // The short members, built whole.
   json small = counts_json(s);
   small.update(inputs_json(s));
@@ -618,10 +657,7 @@ void StateCodec::write(std::ostream& out, const Summary& s, int depth) {
   const FleetViews& fleet = s.fleet_;
   small["servers_other"] = untracked_json(fleet.untracked_servers_);
   small["clients_other"] = untracked_json(fleet.untracked_clients_);
-  for (const auto& item : small.items()) {  // (clang cannot capture a structured binding)
-    const json* value = &item.value();
-    members[item.key()] = [value](std::ostream& o, int d) { write_value(o, *value, d); };
-  }
+  add_members(members, small);
   // The long ones, an element at a time.
   members["failing_servers"] =
       streamed_array(s.failing_servers_, [](const auto& row) { return failing_server_json(row.first, row.second); });
@@ -638,13 +674,10 @@ void StateCodec::write(std::ostream& out, const Summary& s, int depth) {
   members["reasons"] = [&](std::ostream& o, int d) {
     write_container(o, d, '{', '}', reasons, [&](std::ostream& o2, std::size_t r, int d2) {
       o2 << dump_json(json(std::string(analysis::kReasonNames[r]))) << ": ";
-      write_value(o2, reason_detail_json(fleet.reasons_[r]), d2);
+      write_reason_detail(o2, fleet.reasons_[r], d2);
     });
   };
-  write_container(out, depth, '{', '}', members, [](std::ostream& o, const auto& member, int d) {
-    o << dump_json(json(member.first)) << ": ";
-    member.second(o, d);
-  });
+  write_members(out, members, depth);
 }
 
 void StateCodec::read_fleet(const json& state, FleetViews& fleet) {
