@@ -75,7 +75,7 @@ void append_server_row_json(std::string& out, const ServerView& v) {
   for (const ServerCertificate& c : v.certificates) {
     w.begin_object();
     w.key("not_after");
-    w.value(format_rfc3339(c.not_after));
+    w.value(rfc3339_text(c.not_after).view());
     w.key("subject");
     w.value(c.subject);
     w.end_object();

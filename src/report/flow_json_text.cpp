@@ -296,8 +296,8 @@ void certificate_json(W& w, const analysis::FlowRecord& flow, std::size_t i) {
     field(w, "is_ca", c.is_ca);
     field(w, "issuer", c.issuer);
     field(w, "key", c.key_type + (c.key_bits > 0 ? " " + std::to_string(c.key_bits) : std::string()));
-    field(w, "not_after", format_rfc3339(c.not_after));
-    field(w, "not_before", format_rfc3339(c.not_before));
+    field(w, "not_after", rfc3339_text(c.not_after).view());
+    field(w, "not_before", rfc3339_text(c.not_before).view());
     field(w, "self_signed", c.self_signed);
     field(w, "serial", c.serial_hex);
     field(w, "sha256", c.sha256_fingerprint);
@@ -322,7 +322,7 @@ void alert_json(W& w, const analysis::AlertRecord& alert) {
     else w.value(alert_level_name(alert.level));
     field(w, "packet", alert.packet_number);
     field(w, "sender", sender_name(alert.sender));
-    field(w, "time", format_rfc3339(alert.ts));
+    field(w, "time", rfc3339_text(alert.ts).view());
   });
 }
 
@@ -373,7 +373,7 @@ void tcp_json(W& w, const analysis::FlowRecord& flow) {
         field(w, "packet", e.packet_number);
         field(w, "prior_ttl", e.prior_ttl);
         field(w, "sender", sender_name(e.sender));
-        field(w, "time", format_rfc3339(e.ts));
+        field(w, "time", rfc3339_text(e.ts).view());
         field(w, "ttl", e.ttl);
       });
     }
@@ -437,12 +437,12 @@ void append_flow_json(std::string& out, const analysis::FlowRecord& flow, std::s
   per_direction(w, "decryption", flow.decryption, [](W& writer, analysis::Decryption d) { writer.value(decryption_name(d)); });
   per_direction(w, "encrypted", flow.encrypted, encrypted_json);
   field(w, "established", flow.established);
-  field(w, "first_seen", format_rfc3339(flow.first_seen));
+  field(w, "first_seen", rfc3339_text(flow.first_seen).view());
   optional_field(w, "hello_retry_request", flow.hello_retry_request,
                  [&](const tls::ServerHello& h) { hello_retry_json(w, h); });
   field(w, "history", flow.history);
   if (flow.history_omitted > 0) field(w, "history_omitted", flow.history_omitted);
-  field(w, "last_seen", format_rfc3339(flow.last_seen));
+  field(w, "last_seen", rfc3339_text(flow.last_seen).view());
   per_direction(w, "non_tls_prefix", flow.non_tls_prefix, non_tls_json);
   array_field(w, "notes", flow.notes);
   field(w, "resumed", flow.resumed);

@@ -12,7 +12,7 @@ void put2(char* out, int v) {
 
 }  // namespace
 
-std::string format_rfc3339(Timestamp ts) {
+Rfc3339Text rfc3339_text(Timestamp ts) {
   // Floor division so timestamps before 1970 still print a valid date.
   std::int64_t sec = ts.ns / 1'000'000'000;
   std::int64_t rem = ts.ns % 1'000'000'000;
@@ -38,7 +38,9 @@ std::string format_rfc3339(Timestamp ts) {
   const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
   const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
   // An int64 of nanoseconds spans 1677..2262: always four digits.
-  char buf[] = "0000-00-00T00:00:00.000000Z";
+  Rfc3339Text text;
+  char* buf = text.chars.data();
+  std::string_view("0000-00-00T00:00:00.000000Z").copy(buf, text.chars.size());
   const auto y = static_cast<int>(year);
   put2(buf, y / 100);
   put2(buf + 2, y % 100);
@@ -52,7 +54,9 @@ std::string format_rfc3339(Timestamp ts) {
   put2(buf + 20, micros / 10000);
   put2(buf + 22, micros / 100 % 100);
   put2(buf + 24, micros % 100);
-  return std::string(buf, 27);
+  return text;
 }
+
+std::string format_rfc3339(Timestamp ts) { return std::string(rfc3339_text(ts).view()); }
 
 }  // namespace tlsdiag

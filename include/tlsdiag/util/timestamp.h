@@ -1,8 +1,10 @@
 #pragma once
 // Timestamp: capture time as nanoseconds since the Unix epoch (libpcap nanosecond precision).
+#include <array>
 #include <compare>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace tlsdiag {
 
@@ -24,5 +26,14 @@ struct Timestamp {
 
 // RFC 3339 UTC with microseconds: "2024-01-02T03:04:05.123456Z".
 std::string format_rfc3339(Timestamp ts);
+
+// The same characters in place, for a writer that copies them at once: the JSON Lines writer
+// formatted four or five times a flow, each one a heap string (27 characters, past the
+// small-string buffer).
+struct Rfc3339Text {
+  std::array<char, 27> chars;
+  std::string_view view() const { return {chars.data(), chars.size()}; }
+};
+Rfc3339Text rfc3339_text(Timestamp ts);
 
 }  // namespace tlsdiag
