@@ -59,23 +59,19 @@ RecordStatus PcapRecordReader::short_status() const {
 RecordStatus PcapRecordReader::next(PcapRecord& record) {
   if (!fill(kRecordHeaderBytes)) return short_status();
   const bool big = format_.big_endian;
-  std::uint32_t caplen = 0;
   ByteReader peek(unread());
-  peek.skip(8);
-  peek.read_u32(caplen);  // fill() made the 16-byte header available
-  caplen = in_file_order(caplen, big);
+  const auto head = peek.take<kRecordHeaderBytes>();
+  if (!head) return RecordStatus::Truncated;  // not after fill()
+  const std::uint32_t caplen = in_file_order(head.u32<8>(), big);
   if (caplen > format_.record_limit) {
     claimed_ = caplen;
     return RecordStatus::Overlong;
   }
   if (!fill(kRecordHeaderBytes + caplen)) return short_status();
-  ByteReader in(unread());
-  std::uint32_t sec = 0, fraction = 0, len = 0;
-  in.read_u32(sec);
-  in.read_u32(fraction);
-  in.skip(4);
-  in.read_u32(len);
-  if (!in.read_bytes(caplen, record.data)) return RecordStatus::Truncated;  // not after fill()
+  ByteReader in(unread());  // fill() may have moved the header
+  const auto h = in.take<kRecordHeaderBytes>();
+  if (!h || !in.read_bytes(caplen, record.data)) return RecordStatus::Truncated;  // not after fill()
+  const std::uint32_t sec = h.u32<0>(), fraction = h.u32<4>(), len = h.u32<12>();
   // Unsigned, as the format says (libpcap 1.10 differs past 2038: see the header).
   const std::int64_t seconds = in_file_order(sec, big);
   const std::int64_t frac = in_file_order(fraction, big);

@@ -6,22 +6,19 @@ namespace tlsdiag::net {
 
 namespace {
 
-// RFC 9293 §3.1.
+// RFC 9293 §3.1. The fixed 20 bytes are taken with one bounds check (the decoder's hot path).
 std::optional<ParseError> parse_into(ByteReader& segment, std::uint32_t segment_length, TcpHeader& tcp) {
   const std::size_t start = segment.offset();
-  std::uint8_t offset_reserved = 0;
-  segment.read_u16(tcp.src_port);
-  segment.read_u16(tcp.dst_port);
-  segment.read_u32(tcp.seq);
-  segment.read_u32(tcp.ack);
-  segment.read_u8(offset_reserved);
-  segment.read_u8(tcp.flags);
-  segment.read_u16(tcp.window);
-  segment.skip(2);  // checksum: not verified (offloaded on loopback)
-  segment.skip(2);  // urgent pointer
-  if (segment.failed()) {
-    return ParseError{segment_length < 20 ? Errc::BadHeader : Errc::Truncated, segment.offset()};
-  }
+  const auto h = segment.take<20>();
+  if (!h) return ParseError{segment_length < 20 ? Errc::BadHeader : Errc::Truncated, start};
+  tcp.src_port = h.u16<0>();
+  tcp.dst_port = h.u16<2>();
+  tcp.seq = h.u32<4>();
+  tcp.ack = h.u32<8>();
+  const std::uint8_t offset_reserved = h.u8<12>();
+  tcp.flags = h.u8<13>();
+  tcp.window = h.u16<14>();  // then 16-17: checksum, not verified (offloaded on loopback);
+                              // 18-19: urgent pointer
   tcp.header_length = static_cast<std::uint8_t>((offset_reserved >> 4) * 4);
   if (tcp.header_length < 20 || tcp.header_length > segment_length) {
     return ParseError{Errc::BadHeader, start + 12};

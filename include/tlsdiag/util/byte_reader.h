@@ -9,6 +9,45 @@
 
 namespace tlsdiag {
 
+// N bytes taken from a ByteReader with one bounds check (ByteReader::take), for a fixed-size
+// header: its fields are then read at offsets checked against N when compiling, so a header of a
+// dozen fields costs one check per packet instead of a dozen. Empty (false) when take() failed;
+// read fields only from one that is not. One pointer, returned in a register: a std::optional
+// here went through the stack, and the load of it right after its two narrower stores missed
+// store-to-load forwarding (about 15 cycles each, twice per header).
+template <std::size_t N>
+class FixedBytes {
+ public:
+  explicit operator bool() const { return data_ != nullptr; }
+  template <std::size_t At>
+  std::uint8_t u8() const {
+    static_assert(At + 1 <= N);
+    return data_[At];
+  }
+  template <std::size_t At>
+  std::uint16_t u16() const {
+    static_assert(At + 2 <= N);
+    return static_cast<std::uint16_t>(data_[At] << 8 | data_[At + 1]);
+  }
+  template <std::size_t At>
+  std::uint32_t u32() const {
+    static_assert(At + 4 <= N);
+    return std::uint32_t{data_[At]} << 24 | std::uint32_t{data_[At + 1]} << 16 |
+           std::uint32_t{data_[At + 2]} << 8 | data_[At + 3];
+  }
+  template <std::size_t At, std::size_t Length>
+  std::span<const std::uint8_t, Length> bytes() const {
+    static_assert(At + Length <= N);
+    return std::span<const std::uint8_t, Length>(data_ + At, Length);
+  }
+
+ private:
+  friend class ByteReader;
+  FixedBytes() = default;
+  explicit FixedBytes(const std::uint8_t* data) : data_(data) {}
+  const std::uint8_t* data_ = nullptr;  // N bytes, or null
+};
+
 class ByteReader {
  public:
   ByteReader() = default;
@@ -25,6 +64,9 @@ class ByteReader {
   bool read_prefixed_u16(ByteReader& body);
   bool read_prefixed_u24(ByteReader& body);
   bool skip(std::size_t n);
+  // The next N bytes, consumed; an empty FixedBytes (and the reader failed) when fewer remain.
+  template <std::size_t N>
+  FixedBytes<N> take();
   // Child reader over the next n bytes, consuming them.
   bool sub(std::size_t n, ByteReader& body);
 
@@ -89,6 +131,14 @@ inline bool ByteReader::read_bytes(std::size_t n, std::span<const std::uint8_t>&
   out = bytes_.subspan(pos_, n);
   pos_ += n;
   return true;
+}
+
+template <std::size_t N>
+FixedBytes<N> ByteReader::take() {
+  if (!need(N)) return {};
+  const FixedBytes<N> out(bytes_.data() + pos_);
+  pos_ += N;
+  return out;
 }
 
 inline bool ByteReader::skip(std::size_t n) {

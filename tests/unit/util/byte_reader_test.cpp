@@ -26,6 +26,38 @@ TEST(ByteReader, ReadsNetworkOrder) {
   EXPECT_TRUE(r.done());
 }
 
+TEST(ByteReader, TakeGivesFixedFieldsInNetworkOrder) {
+  const std::array<std::uint8_t, 12> bytes = {0xee, 0x01, 0x02, 0x03, 0x04, 0x05,
+                                              0x06, 0x07, 0x08, 0x09, 0x0a, 0xff};
+  ByteReader r(bytes);
+  ASSERT_TRUE(r.skip(1));
+  const auto h = r.take<10>();
+  ASSERT_TRUE(static_cast<bool>(h));
+  EXPECT_EQ(h.u8<0>(), 0x01);
+  EXPECT_EQ(h.u16<1>(), 0x0203);
+  EXPECT_EQ(h.u32<3>(), 0x04050607u);
+  EXPECT_EQ(h.u16<8>(), 0x090a);  // the last two bytes it holds
+  const auto middle = h.bytes<2, 3>();
+  EXPECT_EQ(middle[0], 0x03);
+  EXPECT_EQ(middle[2], 0x05);
+  EXPECT_EQ(r.offset(), 11u);
+  EXPECT_EQ(r.remaining(), 1u);
+}
+
+TEST(ByteReader, TakeOfMoreThanRemainsFailsTheReader) {
+  const std::array<std::uint8_t, 4> bytes = {0x01, 0x02, 0x03, 0x04};
+  ByteReader r(bytes);
+  ASSERT_TRUE(r.skip(1));
+  EXPECT_FALSE(static_cast<bool>(r.take<4>()));  // three bytes left
+  EXPECT_TRUE(r.failed());
+  EXPECT_EQ(r.offset(), 1u);
+  std::uint8_t b = 0;
+  EXPECT_FALSE(r.read_u8(b));  // sticky, as any other read
+  ByteReader exact(bytes);
+  EXPECT_TRUE(static_cast<bool>(exact.take<4>()));
+  EXPECT_TRUE(exact.done());
+}
+
 TEST(ByteReader, FailureIsStickyAndOffsetStops) {
   const std::array<std::uint8_t, 3> bytes = {0x00, 0x05, 0xff};
   ByteReader r(bytes);
