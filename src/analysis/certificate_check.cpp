@@ -515,6 +515,15 @@ struct DerHash {
 };
 
 struct CertificateCache::Impl {
+  // Interned bytes (tls::Dissector) by their address: a flow's certificates are found without
+  // reading them again. The entry holds the bytes, so an address is not reused while it is here.
+  struct Known {
+    SharedBytes der;
+    std::shared_ptr<const Parsed> parsed;
+  };
+  std::unordered_map<const void*, Known> by_identity;
+  // By content, for bytes this cache has not seen by address (the interner forgot them, or
+  // another input's dissector interned its own copy).
   std::unordered_map<std::string, std::shared_ptr<const Parsed>, DerHash, std::equal_to<>> by_der;
   LinkCache links;
   NameCache names;
@@ -525,13 +534,22 @@ std::size_t CertificateCache::size() const { return impl_->by_der.size(); }
 
 namespace {
 
-std::shared_ptr<const Parsed> cached_parse(std::span<const std::uint8_t> der, CertificateCache* cache) {
-  if (cache == nullptr || der.empty()) return std::make_shared<const Parsed>(parse(der));
-  auto& map = cache->impl().by_der;
+std::shared_ptr<const Parsed> parsed_by_content(std::span<const std::uint8_t> der, CertificateCache::Impl& cache) {
+  auto& map = cache.by_der;
   const std::string_view key(reinterpret_cast<const char*>(der.data()), der.size());
   if (const auto it = map.find(key); it != map.end()) return it->second;  // no copy of the DER
   if (map.size() >= CertificateCache::kMaxEntries) map.clear();
   return map.emplace(std::string(key), std::make_shared<const Parsed>(parse(der))).first->second;
+}
+
+std::shared_ptr<const Parsed> cached_parse(const SharedBytes& der, CertificateCache* cache) {
+  if (cache == nullptr || der.empty()) return std::make_shared<const Parsed>(parse(der.span()));
+  auto& known = cache->impl().by_identity;
+  if (const auto it = known.find(der.identity()); it != known.end()) return it->second.parsed;
+  auto parsed = parsed_by_content(der.span(), cache->impl());
+  if (known.size() >= CertificateCache::kMaxEntries) known.clear();
+  known.emplace(der.identity(), CertificateCache::Impl::Known{der, parsed});
+  return parsed;
 }
 
 }  // namespace

@@ -196,6 +196,9 @@ std::size_t heap_bytes(const std::vector<std::string>& v) {
   for (const std::string& s : v) n += heap_bytes(s);
   return n;
 }
+// Shared with the other flows that carry the same certificate, but charged to each in full: a
+// flood of distinct certificates is then bounded as if every flow had its own copy.
+std::size_t heap_bytes(const SharedBytes& b) { return b.empty() ? 0 : heap_block(b.size()); }
 std::size_t heap_bytes(const tls::ClientHello* h) {
   if (h == nullptr) return 0;
   return heap_bytes(h->cipher_suites) + heap_bytes(h->compression_methods) + heap_bytes(h->extensions) +

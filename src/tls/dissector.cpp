@@ -243,7 +243,7 @@ void Dissector::Context::parse_message(const HandshakeMessage& msg, std::uint16_
 
 void Dissector::Context::certificate(const HandshakeMessage& msg) {
   const std::size_t max_kept = self.limits_.max_certificates;
-  auto r = parse_certificate(ByteReader(msg.body, 0), flow.tls13, max_kept);
+  auto r = parse_certificate(ByteReader(msg.body, 0), flow.tls13, max_kept, &self.certificates_);
   if (!r) return malformed(MalformedKind::MalformedCertificate, "certificate", msg, r.error());
   if (r->count > max_kept) ++self.stats_.certificate_chains_capped;
   emit(std::move(*r));

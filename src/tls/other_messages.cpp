@@ -2,7 +2,8 @@
 
 namespace tlsdiag::tls {
 
-Result<CertificateChain> parse_certificate(ByteReader body, bool tls13, std::size_t max_kept) {
+Result<CertificateChain> parse_certificate(ByteReader body, bool tls13, std::size_t max_kept,
+                                           ByteInterner* interner) {
   CertificateChain chain;
   chain.message_length = static_cast<std::uint32_t>(body.remaining());
   ByteReader context, list;
@@ -15,7 +16,7 @@ Result<CertificateChain> parse_certificate(ByteReader body, bool tls13, std::siz
     ++chain.count;
     if (chain.der.size() < max_kept && der.remaining() <= kMaxCertificateBytes) {
       const auto bytes = der.rest();
-      chain.der.emplace_back(bytes.begin(), bytes.end());
+      chain.der.push_back(interner != nullptr ? interner->intern(bytes) : SharedBytes(bytes.begin(), bytes.end()));
     }
   }
   if (!body.done()) return ParseError{Errc::TrailingBytes, body.offset()};

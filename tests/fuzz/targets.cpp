@@ -135,6 +135,7 @@ struct Toucher {
     (*this)(s.extensions_error);
     mix(static_cast<std::uint64_t>(tls::version_rank(s.selected_version)));
   }
+  void operator()(const SharedBytes& b) { for (std::uint8_t x : b) mix(x); mix(b.size()); }
   void operator()(const analysis::CertificateRecord& c) { (*this)(c.der); mix(c.size); }
   void operator()(const analysis::AlertRecord& a) {
     mix(index(a.sender)); mix(a.level); mix(a.description); mix(a.encrypted); (*this)(a.ts);

@@ -35,7 +35,7 @@ struct AlertRecord {
 enum class Decryption : std::uint8_t { None, Decrypted, Failed, NoKeys, UnsupportedSuite };
 
 struct CertificateRecord {
-  std::vector<std::uint8_t> der;  // empty when the chain was past the cap
+  SharedBytes der;  // empty when the chain was past the cap; shared with the other flows that carry it
   std::uint32_t size = 0;
 };
 

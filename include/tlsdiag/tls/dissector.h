@@ -103,6 +103,10 @@ class Dissector : public reassembly::StreamSink {
   MemoryBudget* budget_ = nullptr;
   std::size_t slots_charged_ = 0;  // flows_, charged to budget_
   DissectorStats stats_;
+  // The certificates' DER, one copy per distinct certificate. The flows that carry one are each
+  // charged its full size (Correlator); what only this table holds, at most 4 MiB, is outside
+  // the budget, as the certificate cache is.
+  ByteInterner certificates_;
 };
 
 }  // namespace tlsdiag::tls

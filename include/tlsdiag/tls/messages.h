@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tlsdiag/util/result.h"
+#include "tlsdiag/util/shared_bytes.h"
 
 namespace tlsdiag::tls {
 
@@ -82,9 +83,9 @@ struct ServerHello {
 };
 
 // Certificate message as seen in clear (TLS <= 1.2). DER bytes are kept (capped) for the
-// certificate stage.
+// certificate stage, shared: the Dissector interns them, one copy per distinct certificate.
 struct CertificateChain {
-  std::vector<std::vector<std::uint8_t>> der;
+  std::vector<SharedBytes> der;
   std::uint32_t count = 0;               // as announced, even past the cap
   std::uint32_t message_length = 0;
 };

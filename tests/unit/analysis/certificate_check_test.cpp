@@ -237,7 +237,7 @@ TEST(CertificateParse, MalformedTimeIsAParseErrorNotAnExpiry) {
 }
 
 TEST(CertificateCheck, UnparsableLeafIsReportedWithoutOtherFindings) {
-  std::vector<CertificateRecord> chain = {CertificateRecord{{0x30, 0x03, 0x02, 0x01, 0x01}, 5}};
+  std::vector<CertificateRecord> chain = {CertificateRecord{std::vector<std::uint8_t>{0x30, 0x03, 0x02, 0x01, 0x01}, 5}};
   const CertificateFindings f = check_chain(chain, ChainContext{"www.example.com", utc(2024, 6, 1)});
   EXPECT_TRUE(f.any);
   ASSERT_EQ(f.chain.size(), 1u);

@@ -45,7 +45,7 @@ struct Describe {
   }
   std::string operator()(const tls::CertificateChain& c) const {
     std::string s = "certificates " + std::to_string(c.count) + " " + std::to_string(c.message_length);
-    for (const auto& der : c.der) s += " " + list(der);
+    for (const auto& der : c.der) s += " " + list(std::vector<std::uint8_t>(der.begin(), der.end()));
     return s;
   }
   std::string operator()(const tls::CertificateRequest& r) const {
@@ -143,7 +143,7 @@ tls::TlsEventBody body(int kind, std::uint64_t i) {
       return h;
     }
     case 2:
-      return tls::CertificateChain{{{0x30, 0x82, b}, {0x30, b}}, 2, 1234};
+      return tls::CertificateChain{{std::vector<std::uint8_t>{0x30, 0x82, b}, std::vector<std::uint8_t>{0x30, b}}, 2, 1234};
     case 3:
       return tls::CertificateRequest{{0x0804, n}};
     case 4:

@@ -248,6 +248,32 @@ TEST(Dissector, Tls12HandshakeWhole) {
   EXPECT_EQ(h.stats().malformed, 0u);
 }
 
+// A server sends its chain to every client: the flows hold one copy of each certificate between
+// them (the certificate cache then knows it by address).
+TEST(Dissector, FlowsCarryingOneCertificateShareItsBytes) {
+  RecordingTlsSink sink;
+  Dissector dissector(sink);
+  std::uint64_t packet = 0;
+  for (const FlowId id : {kFlow, kFlow + 1}) {
+    reassembly::FlowInfo info = flow_info();
+    info.id = id;
+    dissector.on_open(info);
+    for (const Flight& f : tls12_handshake()) {
+      const Bytes all = f.bytes();
+      ++packet;
+      dissector.on_data(id, f.dir, all, Timestamp{static_cast<std::int64_t>(packet)}, packet);
+    }
+  }
+  const auto chains = sink.bodies<CertificateChain>();
+  ASSERT_EQ(chains.size(), 2u);
+  ASSERT_EQ(chains[0].der.size(), 2u);
+  ASSERT_EQ(chains[1].der.size(), 2u);
+  EXPECT_EQ(chains[0].der[0].identity(), chains[1].der[0].identity());
+  EXPECT_EQ(chains[0].der[1].identity(), chains[1].der[1].identity());
+  EXPECT_NE(chains[0].der[0].identity(), chains[0].der[1].identity());
+  EXPECT_EQ(chains[1].der[0].size(), 300u);
+}
+
 TEST(Dissector, Tls12HandshakeSameEventsForAnyChunking) {
   const auto flights = tls12_handshake();
   const auto whole = run(flights, Chunking::Whole);
