@@ -59,6 +59,7 @@ struct Dissector::DirectionState {
   DirectionKeys keys;
   HandshakeAssembler inner_handshake;
   bool decryption_reported = false;
+  std::size_t charged = 0;  // what it holds (partial record, messages being assembled), charged
 };
 
 struct Dissector::FlowState {
@@ -73,7 +74,7 @@ struct Dissector::FlowState {
   Random client_random{};  // of the first ClientHello: what a key log is indexed by
   bool client_random_known = false;
   DirectionState dir[2];  // by reassembly direction
-  std::size_t charged = 0;  // bytes charged to the memory budget
+  std::size_t charged = 0;  // bytes charged to the memory budget: the state and both directions'
   Direction logical(Direction d) const { return swapped ? reassembly::opposite(d) : d; }
 };
 
@@ -209,7 +210,7 @@ void Dissector::on_gap(FlowId id, Direction d, std::uint64_t missing, reassembly
     ++stats_.resyncs;
   }
   dir.offset += missing;
-  recharge(*flow);
+  recharge(*flow, dir);
   next_.on_gap(id, flow->logical(d), missing, kind, ts);
 }
 
@@ -608,17 +609,21 @@ bool Dissector::on_data(FlowId id, Direction d, std::span<const std::uint8_t> by
   if (dir.mode == DirectionState::Mode::Done || (dir.partial.empty() && dir.partial.capacity() > 0))
     std::vector<std::uint8_t>().swap(dir.partial);
   if (dir.encrypted_records >= kEncryptedRecordsKept) dir.mode = DirectionState::Mode::Done;
-  recharge(*flow);
+  recharge(*flow, dir);
   return dir.mode != DirectionState::Mode::Done;
 }
 
-void Dissector::recharge(FlowState& flow) {
+// Only the direction whose bytes came: the other one's state is in other cache lines, cold by
+// then (cachegrind put a twentieth of the misses past a 2 MiB cache in reading both). What a
+// direction holds changes only while its own bytes or gaps are handled.
+void Dissector::recharge(FlowState& flow, DirectionState& dir) {
   if (budget_ == nullptr) return;
-  std::size_t now = heap_block(sizeof(FlowState));
-  for (const DirectionState& d : flow.dir)
-    now += heap_block(d.partial.capacity()) + d.handshake.held_bytes() + d.inner_handshake.held_bytes();
-  budget_->adjust(flow.charged, now);
-  flow.charged = now;
+  const std::size_t before = flow.charged;
+  if (flow.charged == 0) flow.charged = heap_block(sizeof(FlowState));
+  const std::size_t now = heap_block(dir.partial.capacity()) + dir.handshake.held_bytes() + dir.inner_handshake.held_bytes();
+  flow.charged = flow.charged - dir.charged + now;
+  dir.charged = now;
+  budget_->adjust(before, flow.charged);
 }
 
 // The slots span the oldest open flow to the newest: one for every flow opened since, closed or

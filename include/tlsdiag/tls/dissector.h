@@ -96,7 +96,7 @@ class Dissector : public reassembly::StreamSink {
   Slot* slot(FlowId id);
   FlowState* state_for(FlowId id);  // made on first use; null when the flow is not open
   void forget(FlowId id);
-  void recharge(FlowState& flow);
+  void recharge(FlowState& flow, DirectionState& dir);
   void recharge_slots();
   std::deque<Slot> flows_;
   FlowId first_id_ = 0;

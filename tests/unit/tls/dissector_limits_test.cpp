@@ -238,5 +238,32 @@ TEST(DissectorLimits, MemoryBudgetChargesAPartialRecordWhileItIsHeld) {
 // past their handshake each kept a segment's worth of buffer that way (4.5 MB of a 55 MB peak).
 TEST(DissectorLimits, ASmallPartialRecordIsFreedOnceUsed) { expect_partial_record_charged_then_freed(1'000, 600); }
 
+// Each direction is charged for what it holds as its own bytes come; the flow's charge is the sum,
+// and one direction finishing its record leaves the other's charge standing.
+TEST(DissectorLimits, BothDirectionsHoldingAreChargedTogether) {
+  test::RecordingTlsSink sink;
+  MemoryBudget budget;
+  Dissector d(sink);
+  d.set_memory_budget(&budget);
+  reassembly::FlowInfo info;
+  info.id = kFlow;
+  info.syn_seen = true;
+  d.on_open(info);
+  const std::size_t empty = budget.used();
+  const Bytes server = certificate_record(1, 12'000);
+  const Bytes client = certificate_record(1, 9'000);
+  d.on_data(kFlow, kS2C, std::span(server).subspan(0, 10'000), Timestamp{1}, 1);
+  const std::size_t server_only = budget.used();
+  d.on_data(kFlow, kC2S, std::span(client).subspan(0, 7'000), Timestamp{2}, 2);
+  const std::size_t both = budget.used();
+  EXPECT_GE(server_only, empty + 10'000);
+  EXPECT_GE(both, server_only + 7'000);
+  d.on_data(kFlow, kS2C, std::span(server).subspan(10'000), Timestamp{3}, 3);  // the server's is used
+  EXPECT_LE(budget.used() + 10'000, both);
+  EXPECT_GE(budget.used(), empty + 7'000);  // the client's still held
+  d.on_close(kFlow, reassembly::CloseReason::Fin, Timestamp{4}, {});
+  EXPECT_EQ(budget.used(), 0u);
+}
+
 }  // namespace
 }  // namespace tlsdiag::tls
