@@ -515,16 +515,26 @@ struct DerHash {
 };
 
 struct CertificateCache::Impl {
-  // Interned bytes (tls::Dissector) by their address: a flow's certificates are found without
-  // reading them again. The entry holds the bytes, so an address is not reused while it is here.
   struct Known {
-    SharedBytes der;
+    SharedBytes der;  // held, so that neither its address nor a key viewing it is reused
     std::shared_ptr<const Parsed> parsed;
   };
+  // Interned bytes (tls::Dissector) by their address: a flow's certificates are found without
+  // reading them again.
   std::unordered_map<const void*, Known> by_identity;
-  // By content, for bytes this cache has not seen by address (the interner forgot them, or
-  // another input's dissector interned its own copy).
-  std::unordered_map<std::string, std::shared_ptr<const Parsed>, DerHash, std::equal_to<>> by_der;
+  // By content (keys view their entry's bytes), for bytes not seen by address: the interner
+  // forgot them, another input's dissector interned its own copy, or nobody interned them.
+  std::unordered_map<std::string_view, Known, DerHash, std::equal_to<>> by_der;
+  std::size_t held_bytes = 0;  // the DER of both maps' entries, a shared buffer once per entry
+
+  // Both maps start again past kMaxEntries each or kMaxBytes in all (the findings handed out
+  // keep what they point to).
+  void make_room(std::size_t adding) {
+    if (by_identity.size() < kMaxEntries && by_der.size() < kMaxEntries && held_bytes + adding <= kMaxBytes) return;
+    by_identity.clear();
+    by_der.clear();
+    held_bytes = 0;
+  }
   LinkCache links;
   NameCache names;
 };
@@ -534,21 +544,27 @@ std::size_t CertificateCache::size() const { return impl_->by_der.size(); }
 
 namespace {
 
-std::shared_ptr<const Parsed> parsed_by_content(std::span<const std::uint8_t> der, CertificateCache::Impl& cache) {
-  auto& map = cache.by_der;
-  const std::string_view key(reinterpret_cast<const char*>(der.data()), der.size());
-  if (const auto it = map.find(key); it != map.end()) return it->second;  // no copy of the DER
-  if (map.size() >= CertificateCache::kMaxEntries) map.clear();
-  return map.emplace(std::string(key), std::make_shared<const Parsed>(parse(der))).first->second;
+std::string_view bytes_view(const SharedBytes& der) {
+  return {reinterpret_cast<const char*>(der.data()), der.size()};
+}
+
+std::shared_ptr<const Parsed> parsed_by_content(const SharedBytes& der, CertificateCache::Impl& cache) {
+  if (const auto it = cache.by_der.find(bytes_view(der)); it != cache.by_der.end()) return it->second.parsed;
+  auto parsed = std::make_shared<const Parsed>(parse(der.span()));
+  cache.make_room(der.size());
+  cache.by_der.emplace(bytes_view(der), CertificateCache::Impl::Known{der, parsed});  // the key views der's buffer, held by the entry
+  cache.held_bytes += der.size();
+  return parsed;
 }
 
 std::shared_ptr<const Parsed> cached_parse(const SharedBytes& der, CertificateCache* cache) {
   if (cache == nullptr || der.empty()) return std::make_shared<const Parsed>(parse(der.span()));
-  auto& known = cache->impl().by_identity;
-  if (const auto it = known.find(der.identity()); it != known.end()) return it->second.parsed;
-  auto parsed = parsed_by_content(der.span(), cache->impl());
-  if (known.size() >= CertificateCache::kMaxEntries) known.clear();
-  known.emplace(der.identity(), CertificateCache::Impl::Known{der, parsed});
+  auto& impl = cache->impl();
+  if (const auto it = impl.by_identity.find(der.identity()); it != impl.by_identity.end()) return it->second.parsed;
+  auto parsed = parsed_by_content(der, impl);
+  impl.make_room(der.size());
+  impl.by_identity.emplace(der.identity(), CertificateCache::Impl::Known{der, parsed});
+  impl.held_bytes += der.size();
   return parsed;
 }
 

@@ -79,11 +79,14 @@ struct ChainContext {
 
 // CertificateCache: parsed certificates by their DER bytes. A server sends the same chain to every
 // client, and parsing one (d2i_X509 and its key lookups) costs more than all the rest of a flow,
-// so a pipeline keeps one cache and parses each distinct certificate once. Bounded: cleared when
-// it holds kMaxEntries. Not shared between threads (one per pipeline).
+// so a pipeline keeps one cache and parses each distinct certificate once. It finds interned
+// bytes (util/shared_bytes.h) by their address, others by content. Bounded: cleared when it holds
+// kMaxEntries either way or kMaxBytes of certificates. Not shared between threads (one per
+// pipeline).
 class CertificateCache {
  public:
-  static constexpr std::size_t kMaxEntries = 1024;
+  static constexpr std::size_t kMaxEntries = 1024;      // by address, and by content
+  static constexpr std::size_t kMaxBytes = 16u << 20;   // of certificates held, in all
   CertificateCache();
   ~CertificateCache();
   CertificateCache(const CertificateCache&) = delete;

@@ -662,6 +662,21 @@ TEST(CertificateCache, FindingsShareTheCachedCertificates) {
   EXPECT_EQ(first->summary(), "");
 }
 
+// A flood of large distinct certificates: the cache starts again past kMaxBytes held, before
+// kMaxEntries (each here is counted twice: by address and by content).
+TEST(CertificateCache, HoldsAtMostItsBytes) {
+  CertificateCache cache;
+  const ChainContext context{"www.example.com", utc(2024, 6, 1), false};
+  constexpr std::size_t kSize = 1u << 20;
+  for (std::uint8_t i = 0; i < 20; ++i) {
+    std::vector<std::uint8_t> junk(kSize, i);  // not DER: parsed (to an error) and cached all the same
+    const std::vector<CertificateRecord> chain = {CertificateRecord{std::move(junk), kSize}};
+    check_chain(chain, context, nullptr, &cache);
+    EXPECT_LE(cache.size() * kSize * 2, CertificateCache::kMaxBytes);
+  }
+  EXPECT_GE(cache.size(), 1u);
+}
+
 // Host name checks are cached by the leaf and the name: the same leaf judged against names it
 // covers and names it does not, in turns, through one cache, gives each name its own answer.
 TEST(CertificateCache, CachedNameChecksAnswerPerName) {
