@@ -544,15 +544,11 @@ std::size_t CertificateCache::size() const { return impl_->by_der.size(); }
 
 namespace {
 
-std::string_view bytes_view(const SharedBytes& der) {
-  return {reinterpret_cast<const char*>(der.data()), der.size()};
-}
-
 std::shared_ptr<const Parsed> parsed_by_content(const SharedBytes& der, CertificateCache::Impl& cache) {
-  if (const auto it = cache.by_der.find(bytes_view(der)); it != cache.by_der.end()) return it->second.parsed;
+  if (const auto it = cache.by_der.find(as_chars(der.span())); it != cache.by_der.end()) return it->second.parsed;
   auto parsed = std::make_shared<const Parsed>(parse(der.span()));
   cache.make_room(der.size());
-  cache.by_der.emplace(bytes_view(der), CertificateCache::Impl::Known{der, parsed});  // the key views der's buffer, held by the entry
+  cache.by_der.emplace(as_chars(der.span()), CertificateCache::Impl::Known{der, parsed});  // the key views der's buffer, held by the entry
   cache.held_bytes += der.size();
   return parsed;
 }

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <iterator>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -16,13 +18,20 @@
 
 namespace tlsdiag {
 
+// Bytes as characters, to key a hash map by content.
+inline std::string_view as_chars(std::span<const std::uint8_t> bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
 class SharedBytes {
  public:
   SharedBytes() = default;
   // Takes the bytes as its own copy (implicit: a vector converts where SharedBytes is wanted).
   SharedBytes(std::vector<std::uint8_t> bytes)  // NOLINT(google-explicit-constructor)
       : bytes_(std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes))) {}
-  template <class Iterator>
+  SharedBytes(std::initializer_list<std::uint8_t> bytes) : SharedBytes(std::vector<std::uint8_t>(bytes)) {}
+  // Only iterators: two integers in braces are the bytes above, not a count and a value.
+  template <std::input_iterator Iterator>
   SharedBytes(Iterator first, Iterator last) : SharedBytes(std::vector<std::uint8_t>(first, last)) {}
 
   std::span<const std::uint8_t> span() const {

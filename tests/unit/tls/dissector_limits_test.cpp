@@ -206,18 +206,26 @@ TEST(DissectorLimits, MemoryBudgetChargesTheSlotsBehindTheOldestOpenFlow) {
   EXPECT_EQ(budget.used(), 0u);
 }
 
+// A dissector charging |budget|, with flow kFlow open (its SYN seen).
+struct BudgetedFlow {
+  test::RecordingTlsSink sink;
+  MemoryBudget budget;
+  Dissector d{sink};
+  BudgetedFlow() {
+    d.set_memory_budget(&budget);
+    reassembly::FlowInfo info;
+    info.id = kFlow;
+    info.syn_seen = true;
+    d.on_open(info);
+  }
+};
+
 // A certificate record of |size| bytes arrives as |first| bytes, then the rest: it is charged to
 // the budget while it is held, and once it is used its buffer is freed (only the flow state stays
 // charged), whatever its size.
 void expect_partial_record_charged_then_freed(std::size_t size, std::size_t first) {
-  test::RecordingTlsSink sink;
-  MemoryBudget budget;
-  Dissector d(sink);
-  d.set_memory_budget(&budget);
-  reassembly::FlowInfo info;
-  info.id = kFlow;
-  info.syn_seen = true;
-  d.on_open(info);
+  BudgetedFlow f;
+  auto& [sink, budget, d] = f;
   const Bytes record = certificate_record(1, size);
   const std::span<const std::uint8_t> bytes(record);
   d.on_data(kFlow, kS2C, bytes.subspan(0, first), Timestamp{1}, 1);
@@ -241,14 +249,8 @@ TEST(DissectorLimits, ASmallPartialRecordIsFreedOnceUsed) { expect_partial_recor
 // Each direction is charged for what it holds as its own bytes come; the flow's charge is the sum,
 // and one direction finishing its record leaves the other's charge standing.
 TEST(DissectorLimits, BothDirectionsHoldingAreChargedTogether) {
-  test::RecordingTlsSink sink;
-  MemoryBudget budget;
-  Dissector d(sink);
-  d.set_memory_budget(&budget);
-  reassembly::FlowInfo info;
-  info.id = kFlow;
-  info.syn_seen = true;
-  d.on_open(info);
+  BudgetedFlow f;
+  auto& [sink, budget, d] = f;
   const std::size_t empty = budget.used();
   const Bytes server = certificate_record(1, 12'000);
   const Bytes client = certificate_record(1, 9'000);

@@ -19,6 +19,9 @@ TEST(SharedBytes, CopiesShareOneBufferAndCompareByContent) {
   EXPECT_NE(c.identity(), a.identity());
   EXPECT_EQ(c, a);  // same bytes
   EXPECT_FALSE(c == SharedBytes(Bytes{1, 2, 4}));
+  const SharedBytes listed = {0x30, 0x82};  // two bytes, not 0x30 copies of 0x82
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[1], 0x82);
   const SharedBytes none;
   EXPECT_TRUE(none.empty());
   EXPECT_EQ(none.size(), 0u);
