@@ -150,6 +150,7 @@ struct Correlator::Apply {
                          std::string(errc_message(m.code)) + " at stream byte " + std::to_string(m.stream_offset));
   }
   void operator()(const tls::RolesSwapped&) { swap_roles(flow); }
+  void operator()(const tls::UnparsedClientHello&) {}  // take_tls made it a ClientHello
   void operator()(const tls::Decryption& d) {
     using O = tls::Decryption::Outcome;
     switch (d.outcome) {
@@ -355,7 +356,17 @@ void Correlator::on_tls(const tls::TlsEvent& event) {
   if (find(event.flow) != nullptr) take_tls(tls::TlsEvent(event));
 }
 
+// A ClientHello the dissector framed but left unparsed (Dissector::defer_client_hellos): parsed
+// here, on the event thread, and counted past the extension cap as the dissector would have.
+tls::ClientHello Correlator::parse_hello(const tls::UnparsedClientHello& unparsed) {
+  tls::ClientHello hello = unparsed.parse();
+  if (hello.extensions_error && hello.extensions_error->code == Errc::TooManyExtensions)
+    ++stats_.client_hellos_extensions_capped;
+  return hello;
+}
+
 void Correlator::take_tls(tls::TlsEvent&& event) {
+  if (const auto* unparsed = std::get_if<tls::UnparsedClientHello>(&event.body)) event.body = parse_hello(*unparsed);
   FlowRecord* flow = find(event.flow);
   if (flow == nullptr) return;
   if (flow->history.empty()) {

@@ -25,14 +25,15 @@ void count_malformed(analysis::InputStats& s, const net::DecodeStats& d, const t
 }
 
 // Each cap's counter is the stage's own: nothing is counted twice.
-void count_caps(analysis::InputStats& s, const reassembly::ReassemblyStats& r, const tls::DissectorStats& t) {
+void count_caps(analysis::InputStats& s, const reassembly::ReassemblyStats& r, const tls::DissectorStats& t,
+                const analysis::CorrelatorStats& correlator) {
   using analysis::Cap;
   auto cap = [&s](Cap c) -> std::uint64_t& { return s.caps_hit[static_cast<std::size_t>(c)]; };
   cap(Cap::ReassemblyBuffer) = r.bytes_cap_hits;
   cap(Cap::OutOfOrderSegments) = r.segments_cap_hits;
   cap(Cap::HandshakeMessage) = t.malformed_count(tls::MalformedKind::OversizedMessage);
   cap(Cap::Certificates) = t.certificate_chains_capped;
-  cap(Cap::Extensions) = t.hellos_extensions_capped;
+  cap(Cap::Extensions) = t.hellos_extensions_capped + correlator.client_hellos_extensions_capped;
   cap(Cap::Flows) = r.flows_evicted - r.memory_evictions;
   cap(Cap::Memory) = r.memory_evictions;
 }
@@ -58,7 +59,7 @@ analysis::InputStats input_stats(const net::DecodeStats& d, const reassembly::Re
   s.flows_not_tls = c.flows_not_tls;
   s.flows_without_payload = c.flows_without_payload;
   count_malformed(s, d, t);
-  count_caps(s, r, t);
+  count_caps(s, r, t, c);
   return s;
 }
 
@@ -92,6 +93,7 @@ void run_chain(Source& source, const PipelineOptions& options, analysis::FlowSin
                            options.tls);
   reassembly::ReassemblyLimits limits = options.reassembly;
   limits.max_flows = options.max_flows;
+  if (event_thread) dissector.defer_client_hellos();  // parsed on the event thread
   reassembly::StreamTable streams(dissector, limits);
   streams.set_memory_budget(&budget);
   dissector.set_memory_budget(&budget);

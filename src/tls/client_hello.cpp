@@ -1,9 +1,11 @@
 #include <algorithm>
 #include <array>
+#include <cassert>
 
 #include "extension_block.h"
 #include "tlsdiag/tls/hello_parsers.h"
 #include "tlsdiag/tls/registry.h"
+#include "tlsdiag/tls/tls_event_sink.h"
 
 namespace tlsdiag::tls {
 namespace {
@@ -130,32 +132,55 @@ static_assert(std::ranges::is_sorted(kExtensionParsers, {}, &ExtensionParser::ty
 
 }  // namespace
 
-Result<ClientHello> parse_client_hello(ByteReader body, std::size_t max_extensions) {
-  ClientHello hello;
-  hello.message_length = static_cast<std::uint32_t>(body.remaining());
-  std::span<const std::uint8_t> random;
-  ByteReader session_id, suites, compression;
-  body.read_u16(hello.legacy_version);
-  body.read_bytes(32, random);
+Result<ClientHelloFrame> frame_client_hello(ByteReader body) {
+  ClientHelloFrame f;
+  f.message_length = static_cast<std::uint32_t>(body.remaining());
+  ByteReader session_id;
+  body.read_u16(f.legacy_version);
+  body.read_bytes(32, f.random);
   body.read_prefixed_u8(session_id);
-  body.read_prefixed_u16(suites);
-  body.read_prefixed_u8(compression);
+  body.read_prefixed_u16(f.suites);
+  body.read_prefixed_u8(f.compression);
   if (body.failed()) return ParseError{Errc::Truncated, body.offset()};
-  std::ranges::copy(random, hello.random.begin());
   if (session_id.remaining() > 32) return ParseError{Errc::BadLength, session_id.offset()};
-  hello.session_id_length = static_cast<std::uint8_t>(session_id.remaining());
-  if (suites.remaining() == 0 || suites.remaining() % 2 != 0)
-    return ParseError{Errc::BadCipherSuiteList, suites.offset()};
-  read_u16_list(suites, hello.cipher_suites);
-  if (compression.remaining() == 0) return ParseError{Errc::BadCompressionList, compression.offset()};
-  read_u8_list(compression, hello.compression_methods);
-  hello.fallback_scsv = std::ranges::find(hello.cipher_suites, kFallbackScsv) != hello.cipher_suites.end();
+  f.session_id_length = static_cast<std::uint8_t>(session_id.remaining());
+  if (f.suites.remaining() == 0 || f.suites.remaining() % 2 != 0)
+    return ParseError{Errc::BadCipherSuiteList, f.suites.offset()};
+  if (f.compression.remaining() == 0) return ParseError{Errc::BadCompressionList, f.compression.offset()};
   // RFC 5246 §7.4.1.2: extensions exist only if bytes follow compression_methods.
-  if (body.remaining() == 0) return hello;
-  ByteReader extensions;
-  if (!body.read_prefixed_u16(extensions)) return ParseError{Errc::Truncated, body.offset()};
-  hello.extensions_error = parse_extension_block<ClientHello>(extensions, hello, kExtensionParsers, max_extensions);
-  if (!hello.extensions_error && !body.done()) hello.extensions_error = ParseError{Errc::TrailingBytes, body.offset()};
+  if (body.remaining() == 0) return f;
+  f.has_extensions = true;
+  if (!body.read_prefixed_u16(f.extensions)) return ParseError{Errc::Truncated, body.offset()};
+  if (!body.done()) f.trailing_at = body.offset();
+  return f;
+}
+
+ClientHello parse_framed_client_hello(const ClientHelloFrame& f, std::size_t max_extensions) {
+  ClientHello hello;
+  hello.message_length = f.message_length;
+  hello.legacy_version = f.legacy_version;
+  std::ranges::copy(f.random, hello.random.begin());
+  hello.session_id_length = f.session_id_length;
+  read_u16_list(f.suites, hello.cipher_suites);
+  read_u8_list(f.compression, hello.compression_methods);
+  hello.fallback_scsv = std::ranges::find(hello.cipher_suites, kFallbackScsv) != hello.cipher_suites.end();
+  if (!f.has_extensions) return hello;
+  hello.extensions_error = parse_extension_block<ClientHello>(f.extensions, hello, kExtensionParsers, max_extensions);
+  if (!hello.extensions_error && f.trailing_at) hello.extensions_error = ParseError{Errc::TrailingBytes, *f.trailing_at};
+  return hello;
+}
+
+Result<ClientHello> parse_client_hello(ByteReader body, std::size_t max_extensions) {
+  const Result<ClientHelloFrame> frame = frame_client_hello(body);
+  if (!frame) return frame.error();
+  return parse_framed_client_hello(*frame, max_extensions);
+}
+
+ClientHello UnparsedClientHello::parse() const {
+  const Result<ClientHelloFrame> frame = frame_client_hello(ByteReader(body, 0));
+  assert(frame);  // the dissector framed these bytes before it sent them
+  ClientHello hello = frame ? parse_framed_client_hello(*frame, max_extensions) : ClientHello();
+  hello.record_version = record_version;
   return hello;
 }
 

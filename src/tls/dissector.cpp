@@ -127,7 +127,7 @@ struct Dissector::Context {
   void parse_message(const HandshakeMessage& msg, std::uint16_t record_version);
   void certificate(const HandshakeMessage& msg);
   void client_hello(const HandshakeMessage& msg, std::uint16_t record_version);
-  void emit_client_hello(ClientHello hello);
+  void note_client_hello(std::span<const std::uint8_t> random);
   void server_hello(const HandshakeMessage& msg, std::uint16_t record_version);
   void install_keys(const ServerHello& hello);
   void oversized_message(const HandshakeAssembler& assembler);
@@ -251,27 +251,31 @@ void Dissector::Context::certificate(const HandshakeMessage& msg) {
 }
 
 void Dissector::Context::client_hello(const HandshakeMessage& msg, std::uint16_t record_version) {
-  auto r = parse_client_hello(ByteReader(msg.body, 0), self.limits_.max_extensions);
-  if (!r) return malformed(MalformedKind::MalformedClientHello, "client_hello", msg, r.error());
-  count_extension_cap(r->extensions_error);
-  r->record_version = record_version;
-  emit_client_hello(std::move(*r));
+  const auto frame = frame_client_hello(ByteReader(msg.body, 0));
+  if (!frame) return malformed(MalformedKind::MalformedClientHello, "client_hello", msg, frame.error());
+  note_client_hello(frame->random);
+  if (self.defer_hellos_) {
+    return emit(UnparsedClientHello{record_version, self.limits_.max_extensions, {msg.body.begin(), msg.body.end()}});
+  }
+  ClientHello hello = parse_framed_client_hello(*frame, self.limits_.max_extensions);
+  count_extension_cap(hello.extensions_error);
+  hello.record_version = record_version;
+  emit(std::move(hello));
 }
 
-// Client = the side that sends the ClientHello when no SYN said otherwise.
-void Dissector::Context::emit_client_hello(ClientHello hello) {
+// Client = the side that sends the ClientHello when no SYN said otherwise. |random| is empty for
+// an SSLv2 hello, which carries a challenge instead, and no key log indexes it.
+void Dissector::Context::note_client_hello(std::span<const std::uint8_t> random) {
   const bool from_server_side = flow.logical(wire_dir) == Direction::ServerToClient;
   if (!flow.syn_seen && !flow.client_hello_seen && from_server_side) {
     flow.swapped = !flow.swapped;
     emit(RolesSwapped{});
   }
   flow.client_hello_seen = true;
-  // SSLv2 hellos carry a challenge, not a random, and no key log indexes them.
-  if (!flow.client_random_known && !hello.sslv2_format) {
-    flow.client_random = hello.random;
+  if (!flow.client_random_known && random.size() == flow.client_random.size()) {
+    std::ranges::copy(random, flow.client_random.begin());
     flow.client_random_known = true;
   }
-  emit(std::move(hello));
 }
 
 void Dissector::Context::server_hello(const HandshakeMessage& msg, std::uint16_t record_version) {
@@ -463,7 +467,8 @@ std::size_t Dissector::Context::sslv2(std::span<const std::uint8_t> bytes) {
   if (bytes.size() < 2 + length) return 0;
   auto r = parse_sslv2_client_hello(ByteReader(bytes.subspan(2, length), 2));
   if (r) {
-    emit_client_hello(std::move(*r));
+    note_client_hello({});
+    emit(std::move(*r));
   } else {
     malformed(MalformedKind::MalformedClientHello, "sslv2_client_hello", r.error().code, dir.offset + r.error().offset);
   }

@@ -15,13 +15,24 @@ struct ExtensionParser {
   bool (*parse)(ByteReader body, Hello& hello);
 };
 
+// How many extensions |list| frames, up to |max_extensions|: the room hello.extensions takes. The
+// hello is kept for the flow's life, so it is sized to fit (the block's length over 4, the least
+// an extension takes, reserved six to eight times the room of a real hello's list).
+inline std::size_t count_extensions(ByteReader list, std::size_t max_extensions) {
+  std::size_t n = 0;
+  std::uint16_t type = 0;
+  ByteReader body;
+  while (n < max_extensions && list.read_u16(type) && list.read_prefixed_u16(body)) ++n;
+  return n;
+}
+
 // Records every type in hello.extensions and parses the known ones, at most |max_extensions|.
 // Returns the first error; what parsed before it stays in |hello|.
 template <typename Hello>
 std::optional<ParseError> parse_extension_block(ByteReader list, Hello& hello,
                                                 std::span<const ExtensionParser<Hello>> parsers,
                                                 std::size_t max_extensions) {
-  hello.extensions.reserve(std::min(list.remaining() / 4, max_extensions));  // 4: type and length
+  hello.extensions.reserve(count_extensions(list, max_extensions));
   while (list.remaining() > 0) {
     std::uint16_t type = 0;
     ByteReader body;

@@ -116,6 +116,8 @@ inline std::string describe(const tls::Malformed& m) {
   return "Malformed " + m.what + " " + std::string(errc_message(m.code)) + " @" + std::to_string(m.stream_offset);
 }
 inline std::string describe(const tls::RolesSwapped&) { return "RolesSwapped"; }
+// Named apart, then as the ClientHello it parses to (Dissector::defer_client_hellos).
+inline std::string describe(const tls::UnparsedClientHello& u) { return "Unparsed" + describe(u.parse()); }
 inline std::string describe(const tls::Decryption& d) {
   using O = tls::Decryption::Outcome;
   switch (d.outcome) {

@@ -33,6 +33,8 @@ struct CorrelatorStats {
   std::uint64_t flows_reported = 0;
   std::uint64_t flows_without_payload = 0;  // never carried a byte: not a TLS attempt
   std::uint64_t flows_not_tls = 0;          // both sides spoke something else on a non-TLS port
+  // Of the ClientHellos the dissector left to be parsed here (Dissector::defer_client_hellos).
+  std::uint64_t client_hellos_extensions_capped = 0;
 };
 
 class Correlator : public tls::TlsEventSink {
@@ -65,6 +67,7 @@ class Correlator : public tls::TlsEventSink {
 
  private:
   struct Apply;
+  tls::ClientHello parse_hello(const tls::UnparsedClientHello& unparsed);
   // A flow before its first TLS event or gap: what it takes to become a FlowRecord then. A flow
   // that never gets one (no payload: a SYN scan) is never reported, so it never costs a record.
   struct Pending {

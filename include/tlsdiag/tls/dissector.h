@@ -75,6 +75,11 @@ class Dissector : public reassembly::StreamSink {
   // messages being assembled), and the table of slots, are charged to |budget| (see
   // util/memory_budget.h).
   void set_memory_budget(MemoryBudget* budget) { budget_ = budget; }
+  // Emit each ClientHello as an UnparsedClientHello, checked (malformed ones are still Malformed
+  // here) but parsed by the sink: for a sink on another thread (the event thread), which then
+  // does the parsing. The sink then counts the ClientHellos past max_extensions;
+  // hellos_extensions_capped counts the ServerHellos'.
+  void defer_client_hellos() { defer_hellos_ = true; }
 
  private:
   struct FlowState;
@@ -85,6 +90,7 @@ class Dissector : public reassembly::StreamSink {
   TlsEventSink& next_;
   const KeyLog* keys_;
   TlsLimits limits_;
+  bool defer_hellos_ = false;
   // Open flows by id: flows_[id - first_id_] (the StreamTable numbers flows 1, 2, ... in order,
   // so finding a flow is an array lookup). A flow's state is made at its first byte or gap: a
   // connection that never carries payload (a SYN scan) costs a slot, not a FlowState.

@@ -159,6 +159,7 @@ class FlowScript {
       std::uint64_t operator()(const tls::Malformed&) const { return 20; }
       std::uint64_t operator()(const tls::RolesSwapped&) const { return 0; }
       std::uint64_t operator()(const tls::Decryption&) const { return 0; }
+      std::uint64_t operator()(const tls::UnparsedClientHello& u) const { return 9 + u.body.size(); }
     };
     return std::visit(Size{}, body);
   }

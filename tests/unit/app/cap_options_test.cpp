@@ -105,11 +105,12 @@ std::uint64_t malformed(const analysis::InputStats& s, tls::MalformedKind kind) 
 }
 
 // |path| analysed with the caps the command-line |words| give.
-analysis::InputStats analyse(const std::string& path, std::vector<std::string> words) {
+analysis::InputStats analyse(const std::string& path, std::vector<std::string> words, bool event_thread = false) {
   std::string error;
   const std::optional<Caps> caps = caps_from(std::move(words), error);
   EXPECT_TRUE(caps) << error;
   PipelineOptions options;
+  options.event_thread = event_thread;
   if (caps) {
     options.reassembly = caps->reassembly;
     options.tls = caps->tls;
@@ -157,9 +158,14 @@ TEST(CapOptions, SmallerHandshakeMessageCapIsCounted) {
   EXPECT_EQ(s.malformed, 0u);  // the packets were fine
 }
 
-// Both hellos carry more than two extensions.
+// Both hellos carry more than two extensions. With an event thread the ClientHello is parsed, and
+// counted, there (Dissector::defer_client_hellos).
 TEST(CapOptions, SmallerExtensionCapIsCounted) {
-  EXPECT_EQ(hits(analyse(sample("tls12-ok-openssl.pcap"), {"--max-extensions", "2"}), Cap::Extensions), 2u);
+  for (const bool event_thread : {false, true}) {
+    SCOPED_TRACE(event_thread);
+    const analysis::InputStats s = analyse(sample("tls12-ok-openssl.pcap"), {"--max-extensions", "2"}, event_thread);
+    EXPECT_EQ(hits(s, Cap::Extensions), 2u);
+  }
 }
 
 // The server's chain has two certificates: a cap of one is hit, a cap of two is not.

@@ -74,6 +74,10 @@ struct Describe {
   std::string operator()(const tls::Decryption& d) const {
     return "decryption " + std::to_string(static_cast<int>(d.outcome));
   }
+  std::string operator()(const tls::UnparsedClientHello& u) const {
+    return "unparsed_client_hello " + std::to_string(u.record_version) + " " + std::to_string(u.max_extensions) + " " +
+           list(u.body);
+  }
 };
 
 std::string at(FlowId flow, Timestamp ts) { return std::to_string(flow) + " @" + std::to_string(ts.ns) + " "; }
@@ -118,7 +122,7 @@ class EventLog final : public tls::TlsEventSink {
 tls::TlsEventBody body(int kind, std::uint64_t i) {
   const auto n = static_cast<std::uint16_t>(i);
   const auto b = static_cast<std::uint8_t>(i);
-  switch (kind % 13) {
+  switch (kind % 14) {
     case 0: {
       tls::ClientHello h;
       h.legacy_version = 0x0303;
@@ -162,8 +166,10 @@ tls::TlsEventBody body(int kind, std::uint64_t i) {
       return tls::Malformed{"record " + std::to_string(i), Errc::Truncated, i * 7};
     case 11:
       return tls::RolesSwapped{};
-    default:
+    case 12:
       return tls::Decryption{static_cast<tls::Decryption::Outcome>(i % 4)};
+    default:
+      return tls::UnparsedClientHello{0x0301, i, {0x03, 0x03, b, 0x00}};
   }
 }
 
@@ -178,7 +184,7 @@ void dissector_calls(tls::TlsEventSink& sink, std::uint64_t n) {
     sink.on_open(info);
     sink.on_tcp(i, reassembly::TcpEvent{reassembly::TcpEventKind::SynAck, Direction::ServerToClient, ts, 64,
                                         static_cast<std::uint8_t>(i), i * 10 + 1});
-    for (int kind = 0; kind < 13; ++kind) {
+    for (int kind = 0; kind < 14; ++kind) {
       const auto dir = kind % 2 == 0 ? Direction::ClientToServer : Direction::ServerToClient;
       tls::TlsEvent event{i, dir, Timestamp{ts.ns + kind}, i * 10 + 2 + kind, body(kind, i + kind)};
       if (kind % 3 == 0) sink.on_tls(event);
@@ -195,7 +201,7 @@ void dissector_calls(tls::TlsEventSink& sink, std::uint64_t n) {
 }
 
 TEST(EventThread, TheNextStageGetsTheSameCallsInOrderOnAnotherThread) {
-  // 17 calls a flow: one batch, several, and past kLag batches in flight.
+  // 18 calls a flow: one batch, several, and past kLag batches in flight.
   for (const std::uint64_t n : {3u, 31u, 1000u}) {
     SCOPED_TRACE(n);
     EventLog direct;
@@ -207,7 +213,7 @@ TEST(EventThread, TheNextStageGetsTheSameCallsInOrderOnAnotherThread) {
       threaded.drain();
       EXPECT_EQ(next.log, direct.log);
     }
-    ASSERT_EQ(next.log.size(), n * 17 + 1);
+    ASSERT_EQ(next.log.size(), n * 18 + 1);
     EXPECT_NE(next.threads.front(), std::this_thread::get_id());
   }
 }

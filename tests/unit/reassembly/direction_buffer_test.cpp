@@ -120,9 +120,10 @@ TEST(DirectionBuffer, RetransmissionOfDeliveredBytesWithOtherBytesIsAConflict) {
   }
 }
 
-// The hash sees every byte, whatever the piece's length and the byte's place in it.
+// The hash sees every byte, whatever the piece's length and the byte's place in it (lengths past
+// several of its 32-byte blocks and every remainder of words and bytes).
 TEST(DirectionBuffer, AnyOneChangedByteOfADeliveredPieceIsAConflict) {
-  for (std::size_t length = 1; length <= 70; ++length) {
+  for (std::size_t length = 1; length <= 170; ++length) {
     std::string piece(length, '\0');
     for (std::size_t i = 0; i < length; ++i) piece[i] = static_cast<char>(i * 37 + length);
     for (std::size_t at = 0; at < length; ++at) {

@@ -24,10 +24,12 @@ constexpr FlowId kFlow = 3;
 // One flow fed through a Dissector with |limits|; close() ends it as a FIN would.
 class Flow {
  public:
-  explicit Flow(TlsLimits limits = {}) : dissector_(sink, nullptr, limits) {
+  explicit Flow(TlsLimits limits = {}, bool defer_hellos = false, bool syn_seen = true)
+      : dissector_(sink, nullptr, limits) {
+    if (defer_hellos) dissector_.defer_client_hellos();
     reassembly::FlowInfo info;
     info.id = kFlow;
-    info.syn_seen = true;
+    info.syn_seen = syn_seen;
     dissector_.on_open(info);
   }
   void data(Direction dir, std::span<const std::uint8_t> bytes) {
@@ -179,6 +181,77 @@ TEST(DissectorLimits, ExtensionsPastTheCapAreCounted) {
   Flow normal;
   normal.data(kC2S, client_hello_record(4));
   EXPECT_EQ(normal.stats().hellos_extensions_capped, 0u);
+}
+
+// Deferred (for the event thread), the cap is the sink's to count: it parses the hello.
+TEST(DissectorLimits, DeferredHellosPastTheCapAreLeftForTheSinkToCount) {
+  Flow f(TlsLimits{.max_extensions = 2}, /*defer_hellos=*/true);
+  f.data(kC2S, client_hello_record(4));
+  f.data(kS2C, server_hello_record());
+  const auto unparsed = f.sink.bodies<UnparsedClientHello>();
+  ASSERT_EQ(unparsed.size(), 1u);
+  EXPECT_EQ(unparsed[0].max_extensions, 2u);
+  const ClientHello hello = unparsed[0].parse();
+  ASSERT_TRUE(hello.extensions_error.has_value());
+  EXPECT_EQ(hello.extensions_error->code, Errc::TooManyExtensions);
+  EXPECT_EQ(f.stats().hellos_extensions_capped, 0u);
+  EXPECT_TRUE(f.sink.bodies<ClientHello>().empty());
+}
+
+// What a sink gets from a dissector that defers the hellos, once it parses them, is what the
+// dissector would have sent: the same events in the same order, malformed hellos still Malformed
+// (checked before deferring), roles swapped by the hello's side, SSLv2 hellos parsed as before.
+TEST(DissectorLimits, DeferredHellosParseToTheSameEvents) {
+  test::ClientHelloSpec odd_suites;
+  odd_suites.cipher_suites = {0x1301};
+  Bytes bad_suites = handshake_record(test::client_hello(odd_suites));
+  bad_suites[5 + 4 + 2 + 32 + 1 + 1] = 3;  // the suites' length: odd
+  test::ClientHelloSpec no_extensions;
+  no_extensions.extensions.reset();
+  Bytes trailing = handshake_record(test::client_hello(test::ClientHelloSpec{}));
+  trailing.insert(trailing.end(), {0xde, 0xad});  // after the extension block, inside the message
+  trailing[4] = static_cast<std::uint8_t>(trailing[4] + 2);
+  trailing[8] = static_cast<std::uint8_t>(trailing[8] + 2);
+  const Bytes sslv2 = test::sslv2_client_hello(0x0301, {0x00002f}, {}, Bytes(16, 7));  // with its record header
+  const struct {
+    const char* name;
+    Bytes hello;
+    bool syn_seen;
+    Direction from;
+    bool deferred;
+    std::string shows;  // in the events' lines: the case is the one meant
+  } cases[] = {
+      {"capped", client_hello_record(4), true, kC2S, true, "ext_error=" + std::string(errc_message(Errc::TooManyExtensions))},
+      {"plain", client_hello_record(3), true, kC2S, true, "sni=caps.example"},
+      {"no extensions block", handshake_record(test::client_hello(no_extensions)), true, kC2S, true, "ext=[]"},
+      {"trailing bytes", trailing, true, kC2S, true, "ext_error=" + std::string(errc_message(Errc::TrailingBytes))},
+      {"from the side taken for the server", client_hello_record(2), false, kS2C, true, "RolesSwapped"},
+      {"odd suites length: malformed", bad_suites, true, kC2S, false, "Malformed client_hello"},
+      {"SSLv2", sslv2, true, kC2S, false, " sslv2"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    Flow direct(TlsLimits{.max_extensions = 3}, false, c.syn_seen);
+    Flow deferred(TlsLimits{.max_extensions = 3}, true, c.syn_seen);
+    for (Flow* f : {&direct, &deferred}) {
+      f->data_in_steps(c.from, c.hello, 7);
+      f->data(c.from == kC2S ? kS2C : kC2S, server_hello_record());
+      f->close();
+    }
+    std::vector<std::string> parsed;
+    for (const TlsEvent& e : deferred.sink.events) {
+      const auto* unparsed = std::get_if<UnparsedClientHello>(&e.body);
+      parsed.push_back(test::describe(TlsEvent{e.flow, e.dir, e.ts, e.packet_number,
+                                               unparsed ? TlsEventBody(unparsed->parse()) : e.body}));
+    }
+    std::vector<std::string> expected;
+    for (const TlsEvent& e : direct.sink.events) expected.push_back(test::describe(e));
+    EXPECT_EQ(parsed, expected);
+    EXPECT_TRUE(std::ranges::any_of(expected, [&](const std::string& line) { return line.find(c.shows) != std::string::npos; }))
+        << c.shows;
+    EXPECT_EQ(deferred.sink.bodies<UnparsedClientHello>().size(), c.deferred ? 1u : 0u);
+    EXPECT_EQ(deferred.stats().malformed, direct.stats().malformed);
+  }
 }
 
 // --memory-limit: the dissector's slots span its oldest open flow to its newest, so one long flow
