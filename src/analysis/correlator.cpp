@@ -6,6 +6,7 @@
 
 #include "tlsdiag/analysis/certificate_check.h"
 #include "tlsdiag/analysis/history.h"
+#include "tlsdiag/tls/hello_parsers.h"
 #include "tlsdiag/tls/registry.h"
 #include "tlsdiag/util/errc.h"
 
@@ -150,7 +151,8 @@ struct Correlator::Apply {
                          std::string(errc_message(m.code)) + " at stream byte " + std::to_string(m.stream_offset));
   }
   void operator()(const tls::RolesSwapped&) { swap_roles(flow); }
-  void operator()(const tls::UnparsedClientHello&) {}  // take_tls made it a ClientHello
+  // Never met: take_tls parses it into a ClientHello (or a Malformed) before applying it.
+  void operator()(const tls::UnparsedClientHello&) {}
   void operator()(const tls::Decryption& d) {
     using O = tls::Decryption::Outcome;
     switch (d.outcome) {
@@ -358,11 +360,13 @@ void Correlator::on_tls(const tls::TlsEvent& event) {
 
 // A ClientHello the dissector framed but left unparsed (Dissector::defer_client_hellos): parsed
 // here, on the event thread, and counted past the extension cap as the dissector would have.
-tls::ClientHello Correlator::parse_hello(const tls::UnparsedClientHello& unparsed) {
-  tls::ClientHello hello = unparsed.parse();
-  if (hello.extensions_error && hello.extensions_error->code == Errc::TooManyExtensions)
+// Bytes that do not frame never come from the dissector; they would be a malformed hello.
+tls::TlsEventBody Correlator::parse_hello(const tls::UnparsedClientHello& unparsed) {
+  Result<tls::ClientHello> hello = tls::parse_client_hello(unparsed);
+  if (!hello) return tls::Malformed{"client_hello", hello.error().code, hello.error().offset};
+  if (hello->extensions_error && hello->extensions_error->code == Errc::TooManyExtensions)
     ++stats_.client_hellos_extensions_capped;
-  return hello;
+  return std::move(*hello);
 }
 
 void Correlator::take_tls(tls::TlsEvent&& event) {

@@ -1,11 +1,9 @@
 #include <algorithm>
 #include <array>
-#include <cassert>
 
 #include "extension_block.h"
 #include "tlsdiag/tls/hello_parsers.h"
 #include "tlsdiag/tls/registry.h"
-#include "tlsdiag/tls/tls_event_sink.h"
 
 namespace tlsdiag::tls {
 namespace {
@@ -176,11 +174,13 @@ Result<ClientHello> parse_client_hello(ByteReader body, std::size_t max_extensio
   return parse_framed_client_hello(*frame, max_extensions);
 }
 
-ClientHello UnparsedClientHello::parse() const {
-  const Result<ClientHelloFrame> frame = frame_client_hello(ByteReader(body, 0));
-  assert(frame);  // the dissector framed these bytes before it sent them
-  ClientHello hello = frame ? parse_framed_client_hello(*frame, max_extensions) : ClientHello();
-  hello.record_version = record_version;
+Result<ClientHello> parse_client_hello(const UnparsedClientHello& unparsed) {
+  Result<ClientHelloFrame> frame = frame_client_hello(ByteReader(unparsed.body, 0));
+  if (!frame) return frame.error();
+  frame->message_length = unparsed.message_length;
+  frame->trailing_at = unparsed.trailing_at;
+  ClientHello hello = parse_framed_client_hello(*frame, unparsed.max_extensions);
+  hello.record_version = unparsed.record_version;
   return hello;
 }
 

@@ -127,6 +127,8 @@ struct Dissector::Context {
   void parse_message(const HandshakeMessage& msg, std::uint16_t record_version);
   void certificate(const HandshakeMessage& msg);
   void client_hello(const HandshakeMessage& msg, std::uint16_t record_version);
+  UnparsedClientHello unparsed_client_hello(const HandshakeMessage& msg, const ClientHelloFrame& frame,
+                                            std::uint16_t record_version) const;
   void note_client_hello(std::span<const std::uint8_t> random);
   void server_hello(const HandshakeMessage& msg, std::uint16_t record_version);
   void install_keys(const ServerHello& hello);
@@ -254,13 +256,19 @@ void Dissector::Context::client_hello(const HandshakeMessage& msg, std::uint16_t
   const auto frame = frame_client_hello(ByteReader(msg.body, 0));
   if (!frame) return malformed(MalformedKind::MalformedClientHello, "client_hello", msg, frame.error());
   note_client_hello(frame->random);
-  if (self.defer_hellos_) {
-    return emit(UnparsedClientHello{record_version, self.limits_.max_extensions, {msg.body.begin(), msg.body.end()}});
-  }
+  if (self.defer_hellos_) return emit(unparsed_client_hello(msg, *frame, record_version));
   ClientHello hello = parse_framed_client_hello(*frame, self.limits_.max_extensions);
   count_extension_cap(hello.extensions_error);
   hello.record_version = record_version;
   emit(std::move(hello));
+}
+
+// Bytes after the extension block are left out: only their place is kept (a hello that frames
+// may carry up to max_handshake_message of them, which its parsed form never holds).
+UnparsedClientHello Dissector::Context::unparsed_client_hello(const HandshakeMessage& msg, const ClientHelloFrame& frame,
+                                                              std::uint16_t record_version) const {
+  const auto end = msg.body.begin() + static_cast<std::ptrdiff_t>(frame.trailing_at.value_or(msg.body.size()));
+  return {record_version, self.limits_.max_extensions, {msg.body.begin(), end}, frame.message_length, frame.trailing_at};
 }
 
 // Client = the side that sends the ClientHello when no SYN said otherwise. |random| is empty for

@@ -15,9 +15,8 @@ struct ExtensionParser {
   bool (*parse)(ByteReader body, Hello& hello);
 };
 
-// How many extensions |list| frames, up to |max_extensions|: the room hello.extensions takes. The
-// hello is kept for the flow's life, so it is sized to fit (the block's length over 4, the least
-// an extension takes, reserved six to eight times the room of a real hello's list).
+// How many extensions |list| frames, up to |max_extensions|: the room hello.extensions takes,
+// sized exactly because a flow keeps its hellos to the end (docs/performance.md, session 20).
 inline std::size_t count_extensions(ByteReader list, std::size_t max_extensions) {
   std::size_t n = 0;
   std::uint16_t type = 0;

@@ -256,6 +256,7 @@ int fuzz_tls_stream(const std::uint8_t* data, std::size_t size) {
   {
     analysis::Correlator correlator(sink, "fuzz.pcap");
     tls::Dissector dissector(correlator);
+    if ((flags & 0x40) != 0) dissector.defer_client_hellos();  // the Correlator parses them
 
     reassembly::FlowInfo info;
     info.id = kFlow;

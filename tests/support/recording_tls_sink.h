@@ -17,6 +17,7 @@
 #include <variant>
 #include <vector>
 
+#include "tlsdiag/tls/hello_parsers.h"
 #include "tlsdiag/tls/tls_event_sink.h"
 
 namespace tlsdiag::test {
@@ -117,7 +118,10 @@ inline std::string describe(const tls::Malformed& m) {
 }
 inline std::string describe(const tls::RolesSwapped&) { return "RolesSwapped"; }
 // Named apart, then as the ClientHello it parses to (Dissector::defer_client_hellos).
-inline std::string describe(const tls::UnparsedClientHello& u) { return "Unparsed" + describe(u.parse()); }
+inline std::string describe(const tls::UnparsedClientHello& u) {
+  const auto hello = tls::parse_client_hello(u);
+  return hello ? "Unparsed" + describe(*hello) : "UnparsedClientHello that does not frame";
+}
 inline std::string describe(const tls::Decryption& d) {
   using O = tls::Decryption::Outcome;
   switch (d.outcome) {

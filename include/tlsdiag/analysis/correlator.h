@@ -67,7 +67,7 @@ class Correlator : public tls::TlsEventSink {
 
  private:
   struct Apply;
-  tls::ClientHello parse_hello(const tls::UnparsedClientHello& unparsed);
+  tls::TlsEventBody parse_hello(const tls::UnparsedClientHello& unparsed);
   // A flow before its first TLS event or gap: what it takes to become a FlowRecord then. A flow
   // that never gets one (no payload: a SYN scan) is never reported, so it never costs a record.
   struct Pending {

@@ -45,7 +45,9 @@ struct DissectorStats {
   std::uint64_t records_decrypted = 0;
   // Caps hit. A message over max_handshake_message is malformed_by_kind[OversizedMessage].
   std::uint64_t certificate_chains_capped = 0;  // chains of more certificates than max_certificates
-  std::uint64_t hellos_extensions_capped = 0;   // hellos of more extensions than max_extensions
+  // Hellos of more extensions than max_extensions: ServerHellos, and ClientHellos unless deferred
+  // (defer_client_hellos: the sink that parses them counts them).
+  std::uint64_t hellos_extensions_capped = 0;
 
   std::uint64_t malformed_count(MalformedKind kind) const {
     return malformed_by_kind[static_cast<std::size_t>(kind)];

@@ -34,6 +34,9 @@ struct ClientHelloFrame {
 };
 Result<ClientHelloFrame> frame_client_hello(ByteReader body);
 ClientHello parse_framed_client_hello(const ClientHelloFrame& frame, std::size_t max_extensions = kMaxExtensions);
+// What parse_client_hello gave for the message |unparsed| was made from (it fails only on bytes
+// the Dissector did not frame).
+Result<ClientHello> parse_client_hello(const UnparsedClientHello& unparsed);
 // |message| is the SSLv2 record body after the 2-byte length header, starting at msg_type.
 Result<ClientHello> parse_sslv2_client_hello(ByteReader message);
 // Also recognises a HelloRetryRequest (hello_retry_request = true).

@@ -63,6 +63,18 @@ struct ClientHello {
   std::uint16_t highest_version() const;
 };
 
+// A ClientHello the Dissector framed (frame_client_hello: it is not malformed) but left for its
+// sink to parse (Dissector::defer_client_hellos): with an event thread, the parsing and its
+// allocations happen there, off the packet path (docs/performance.md, session 20). It holds the
+// body up to the end of its extension block; bytes after it are only said to be there.
+struct UnparsedClientHello {
+  std::uint16_t record_version = 0;
+  std::size_t max_extensions = 0;
+  std::vector<std::uint8_t> body;  // the message's body, without trailing bytes
+  std::uint32_t message_length = 0;
+  std::optional<std::size_t> trailing_at;  // where the bytes after the extension block began
+};
+
 struct ServerHello {
   std::uint16_t record_version = 0;
   std::uint16_t legacy_version = 0;

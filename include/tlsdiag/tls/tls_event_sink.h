@@ -38,16 +38,6 @@ struct Malformed {
   Errc code = Errc::Ok;
   std::uint64_t stream_offset = 0;
 };
-// A ClientHello the dissector framed (frame_client_hello: it is not malformed) but left for the
-// sink to parse, when asked to (Dissector::defer_client_hellos): with an event thread, the
-// parsing and its allocations then happen there, off the packet path (docs/performance.md,
-// session 20). parse() gives what parse_client_hello would have.
-struct UnparsedClientHello {
-  std::uint16_t record_version = 0;
-  std::size_t max_extensions = 0;
-  std::vector<std::uint8_t> body;  // the handshake message's body
-  ClientHello parse() const;
-};
 // No SYN was seen and the ClientHello came from the side taken for the server: swap roles.
 struct RolesSwapped {};
 // What a key log did for a direction's protected records (only with --keylog): emitted once per

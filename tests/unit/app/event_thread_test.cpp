@@ -76,7 +76,7 @@ struct Describe {
   }
   std::string operator()(const tls::UnparsedClientHello& u) const {
     return "unparsed_client_hello " + std::to_string(u.record_version) + " " + std::to_string(u.max_extensions) + " " +
-           list(u.body);
+           list(u.body) + " " + std::to_string(u.message_length) + " " + std::to_string(u.trailing_at.value_or(0));
   }
 };
 
@@ -169,7 +169,8 @@ tls::TlsEventBody body(int kind, std::uint64_t i) {
     case 12:
       return tls::Decryption{static_cast<tls::Decryption::Outcome>(i % 4)};
     default:
-      return tls::UnparsedClientHello{0x0301, i, {0x03, 0x03, b, 0x00}};
+      return tls::UnparsedClientHello{0x0301, i, {0x03, 0x03, b, 0x00}, static_cast<std::uint32_t>(i) + 4,
+                                      i % 2 == 0 ? std::optional<std::size_t>(4) : std::nullopt};
   }
 }
 

@@ -11,6 +11,7 @@
 #include "support/recording_tls_sink.h"
 #include "support/tls_builder.h"
 #include "tlsdiag/tls/dissector.h"
+#include "tlsdiag/tls/hello_parsers.h"
 
 namespace tlsdiag::tls {
 namespace {
@@ -191,16 +192,42 @@ TEST(DissectorLimits, DeferredHellosPastTheCapAreLeftForTheSinkToCount) {
   const auto unparsed = f.sink.bodies<UnparsedClientHello>();
   ASSERT_EQ(unparsed.size(), 1u);
   EXPECT_EQ(unparsed[0].max_extensions, 2u);
-  const ClientHello hello = unparsed[0].parse();
-  ASSERT_TRUE(hello.extensions_error.has_value());
-  EXPECT_EQ(hello.extensions_error->code, Errc::TooManyExtensions);
+  const Result<ClientHello> hello = parse_client_hello(unparsed[0]);
+  ASSERT_TRUE(hello);
+  ASSERT_TRUE(hello->extensions_error.has_value());
+  EXPECT_EQ(hello->extensions_error->code, Errc::TooManyExtensions);
   EXPECT_EQ(f.stats().hellos_extensions_capped, 0u);
   EXPECT_TRUE(f.sink.bodies<ClientHello>().empty());
 }
 
+// A hello with |trailing| bytes after its extension block, inside the message.
+Bytes client_hello_with_trailing_bytes(std::size_t trailing) {
+  Bytes record = client_hello_record(2);
+  record.insert(record.end(), trailing, 0xde);
+  const std::size_t body = record.size() - 9;  // less the record and handshake headers
+  record[3] = static_cast<std::uint8_t>((body + 4) >> 8);
+  record[4] = static_cast<std::uint8_t>(body + 4);
+  record[6] = static_cast<std::uint8_t>(body >> 16);
+  record[7] = static_cast<std::uint8_t>(body >> 8);
+  record[8] = static_cast<std::uint8_t>(body);
+  return record;
+}
+
+// The events |sink| got, each deferred hello parsed as its sink would.
+std::vector<std::string> parsed_lines(const test::RecordingTlsSink& sink) {
+  std::vector<std::string> lines;
+  for (const TlsEvent& e : sink.events) {
+    const auto* unparsed = std::get_if<UnparsedClientHello>(&e.body);
+    const TlsEventBody body = unparsed ? TlsEventBody(*parse_client_hello(*unparsed)) : e.body;
+    lines.push_back(test::describe(TlsEvent{e.flow, e.dir, e.ts, e.packet_number, body}));
+  }
+  return lines;
+}
+
 // What a sink gets from a dissector that defers the hellos, once it parses them, is what the
 // dissector would have sent: the same events in the same order, malformed hellos still Malformed
-// (checked before deferring), roles swapped by the hello's side, SSLv2 hellos parsed as before.
+// (checked before deferring), roles swapped by the hello's side, SSLv2 hellos parsed as before,
+// the same random (a key log's index), however the stream is cut.
 TEST(DissectorLimits, DeferredHellosParseToTheSameEvents) {
   test::ClientHelloSpec odd_suites;
   odd_suites.cipher_suites = {0x1301};
@@ -208,11 +235,11 @@ TEST(DissectorLimits, DeferredHellosParseToTheSameEvents) {
   bad_suites[5 + 4 + 2 + 32 + 1 + 1] = 3;  // the suites' length: odd
   test::ClientHelloSpec no_extensions;
   no_extensions.extensions.reset();
-  Bytes trailing = handshake_record(test::client_hello(test::ClientHelloSpec{}));
-  trailing.insert(trailing.end(), {0xde, 0xad});  // after the extension block, inside the message
-  trailing[4] = static_cast<std::uint8_t>(trailing[4] + 2);
-  trailing[8] = static_cast<std::uint8_t>(trailing[8] + 2);
+  test::ClientHelloSpec duplicate;  // an error before the cap: the count and the parse stop apart
+  duplicate.extensions = std::vector<Bytes>{test::ext_server_name("a.example"), test::ext_server_name("b.example"),
+                                            test::extension(23), test::extension(22), test::extension(35)};
   const Bytes sslv2 = test::sslv2_client_hello(0x0301, {0x00002f}, {}, Bytes(16, 7));  // with its record header
+  const auto error = [](Errc code) { return "ext_error=" + std::string(errc_message(code)); };
   const struct {
     const char* name;
     Bytes hello;
@@ -221,37 +248,56 @@ TEST(DissectorLimits, DeferredHellosParseToTheSameEvents) {
     bool deferred;
     std::string shows;  // in the events' lines: the case is the one meant
   } cases[] = {
-      {"capped", client_hello_record(4), true, kC2S, true, "ext_error=" + std::string(errc_message(Errc::TooManyExtensions))},
+      {"capped", client_hello_record(4), true, kC2S, true, error(Errc::TooManyExtensions)},
       {"plain", client_hello_record(3), true, kC2S, true, "sni=caps.example"},
       {"no extensions block", handshake_record(test::client_hello(no_extensions)), true, kC2S, true, "ext=[]"},
-      {"trailing bytes", trailing, true, kC2S, true, "ext_error=" + std::string(errc_message(Errc::TrailingBytes))},
+      {"duplicate before the cap", handshake_record(test::client_hello(duplicate)), true, kC2S, true,
+       error(Errc::DuplicateExtension)},
+      {"trailing bytes", client_hello_with_trailing_bytes(2), true, kC2S, true, error(Errc::TrailingBytes)},
       {"from the side taken for the server", client_hello_record(2), false, kS2C, true, "RolesSwapped"},
       {"odd suites length: malformed", bad_suites, true, kC2S, false, "Malformed client_hello"},
       {"SSLv2", sslv2, true, kC2S, false, " sslv2"},
   };
   for (const auto& c : cases) {
-    SCOPED_TRACE(c.name);
-    Flow direct(TlsLimits{.max_extensions = 3}, false, c.syn_seen);
-    Flow deferred(TlsLimits{.max_extensions = 3}, true, c.syn_seen);
-    for (Flow* f : {&direct, &deferred}) {
-      f->data_in_steps(c.from, c.hello, 7);
-      f->data(c.from == kC2S ? kS2C : kC2S, server_hello_record());
-      f->close();
+    for (const std::size_t step : {std::size_t{1}, std::size_t{7}, c.hello.size()}) {
+      SCOPED_TRACE(testing::Message() << c.name << ", " << step << " bytes at a time");
+      Flow direct(TlsLimits{.max_extensions = 3}, false, c.syn_seen);
+      Flow deferred(TlsLimits{.max_extensions = 3}, true, c.syn_seen);
+      for (Flow* f : {&direct, &deferred}) {
+        f->data_in_steps(c.from, c.hello, step);
+        f->data(c.from == kC2S ? kS2C : kC2S, server_hello_record());
+        f->close();
+      }
+      const std::vector<std::string> expected = direct.sink.tls_lines();
+      EXPECT_EQ(parsed_lines(deferred.sink), expected);
+      EXPECT_TRUE(std::ranges::any_of(expected, [&](const std::string& l) { return l.find(c.shows) != std::string::npos; }))
+          << c.shows;
+      const auto unparsed = deferred.sink.bodies<UnparsedClientHello>();
+      EXPECT_EQ(unparsed.size(), c.deferred ? 1u : 0u);
+      if (!unparsed.empty()) {
+        EXPECT_EQ(parse_client_hello(unparsed[0])->random, direct.sink.bodies<ClientHello>().at(0).random);
+      }
+      EXPECT_EQ(deferred.stats().malformed, direct.stats().malformed);
     }
-    std::vector<std::string> parsed;
-    for (const TlsEvent& e : deferred.sink.events) {
-      const auto* unparsed = std::get_if<UnparsedClientHello>(&e.body);
-      parsed.push_back(test::describe(TlsEvent{e.flow, e.dir, e.ts, e.packet_number,
-                                               unparsed ? TlsEventBody(unparsed->parse()) : e.body}));
-    }
-    std::vector<std::string> expected;
-    for (const TlsEvent& e : direct.sink.events) expected.push_back(test::describe(e));
-    EXPECT_EQ(parsed, expected);
-    EXPECT_TRUE(std::ranges::any_of(expected, [&](const std::string& line) { return line.find(c.shows) != std::string::npos; }))
-        << c.shows;
-    EXPECT_EQ(deferred.sink.bodies<UnparsedClientHello>().size(), c.deferred ? 1u : 0u);
-    EXPECT_EQ(deferred.stats().malformed, direct.stats().malformed);
   }
+}
+
+// Bytes after the extension block are not carried to the sink, only where they began: a hello
+// may hold up to max_handshake_message of them.
+TEST(DissectorLimits, DeferredHelloLeavesItsTrailingBytesOut) {
+  const Bytes record = client_hello_with_trailing_bytes(10'000);  // one record (at most 16 KiB)
+  Flow f(TlsLimits{}, /*defer_hellos=*/true);
+  f.data(kC2S, record);
+  const auto unparsed = f.sink.bodies<UnparsedClientHello>();
+  ASSERT_EQ(unparsed.size(), 1u);
+  EXPECT_EQ(unparsed[0].body.size(), record.size() - 9 - 10'000);
+  EXPECT_EQ(unparsed[0].message_length, record.size() - 9);
+  const Result<ClientHello> hello = parse_client_hello(unparsed[0]);
+  ASSERT_TRUE(hello);
+  EXPECT_EQ(hello->message_length, record.size() - 9);
+  ASSERT_TRUE(hello->extensions_error);
+  EXPECT_EQ(hello->extensions_error->code, Errc::TrailingBytes);
+  EXPECT_EQ(hello->extensions_error->offset, unparsed[0].body.size());
 }
 
 // --memory-limit: the dissector's slots span its oldest open flow to its newest, so one long flow
